@@ -1,0 +1,41 @@
+"""Time as an argument: everything that decides what is due asks a Clock for ``now``.
+
+Production uses :class:`SystemClock`. Tests and the demo pass their own clock; production code never
+imports a test helper.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware (UTC)."""
+        ...
+
+
+class SystemClock:
+    """The wall clock."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class ShiftedClock:
+    """The wall clock moved by a fixed offset and optionally sped up (the demo's accelerated clock).
+
+    ``now() = origin + (wall - wall_at_start) * speed``.
+    """
+
+    def __init__(self, origin: datetime, speed: float = 1.0) -> None:
+        if origin.tzinfo is None:
+            raise ValueError("origin must be timezone-aware")
+        self._origin = origin
+        self._speed = speed
+        self._wall_start = datetime.now(UTC)
+
+    def now(self) -> datetime:
+        elapsed = datetime.now(UTC) - self._wall_start
+        return self._origin + elapsed * self._speed

@@ -1,0 +1,181 @@
+"""The configuration as frozen, typed value objects.
+
+`config/mailflow.example.toml` documents every key; :mod:`mailflow.config.load` reads a TOML file
+into these objects and reports every problem with its key path. Secrets are never stored in the
+file: a :class:`Secret` names an environment variable or a file and is resolved only when used.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Literal
+
+from mailflow.errors import ConfigError, ConfigProblem
+
+Security = Literal["tls", "starttls", "plain"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Secret:
+    """Where a password lives: an environment variable or a file, never the config itself."""
+
+    key: str
+    env: str | None = None
+    file: Path | None = None
+
+    def reveal(self) -> str:
+        """The secret's value. Raises ConfigError naming the key when it cannot be read."""
+        if self.env is not None:
+            value = os.environ.get(self.env)
+            if value is None:
+                raise ConfigError([ConfigProblem(self.key, f"environment variable {self.env} is not set")])
+            return value
+        if self.file is not None:
+            try:
+                return self.file.read_text(encoding="utf-8").rstrip("\r\n")
+            except OSError as exc:
+                raise ConfigError([ConfigProblem(self.key, f"cannot read {self.file}: {exc.strerror}")]) from exc
+        return ""
+
+    def __repr__(self) -> str:  # never print the value, only where it comes from
+        return f"Secret(env={self.env!r}, file={str(self.file) if self.file else None!r})"
+
+
+NO_SECRET = Secret(key="")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    domain: str
+    bot_address: str
+    bot_name: str = "mailflow"
+    default_locale: str = "en"
+    token_secret: Secret = NO_SECRET
+    require_authenticated_senders: bool = False
+    max_message_bytes: int = 25 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Folders:
+    inbox: str = "INBOX"
+    processed: str = "mailflow/processed"
+    quarantine: str = "mailflow/quarantine"
+
+
+@dataclass(frozen=True)
+class ImapSettings:
+    host: str
+    port: int
+    security: Security
+    user: str
+    password: Secret = NO_SECRET
+    folders: Folders = field(default_factory=Folders)
+    idle: bool = True
+    idle_timeout_seconds: int = 300
+    poll_interval_seconds: int = 30
+    batch_size: int = 200
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: Security
+    user: str | None = None
+    password: Secret = NO_SECRET
+    max_per_recipient_per_hour: int = 20
+    batch_size: int = 100
+    timeout_seconds: float = 30.0
+    max_attempts: int = 8
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = "sqlite:///mailflow.db"
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    """Business days: the `holidays` package for a country, plus company overrides."""
+
+    country: str | None = None
+    subdivision: str | None = None
+    extra_holidays: tuple[date, ...] = ()
+    extra_working_days: tuple[date, ...] = ()
+    weekend: tuple[Weekday, ...] = ("sat", "sun")
+
+
+@dataclass(frozen=True)
+class EscalationSettings:
+    level2_after_hours: int = 24
+    level3_after_hours: int = 48
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    daily_time: time | None = None
+    weekly_day: Weekday | None = "mon"
+    weekly_time: time | None = time(8, 0)
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    timezone: str = "UTC"
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    notice_lead_business_days: int = 1
+    notice_send_time: time = time(9, 0)
+    minutes_deadline_hours: int = 24
+    reminder_offsets_business_days: tuple[int, ...] = (3, 1)
+    weekly_progress_day: Weekday = "fri"
+    weekly_progress_time: time = time(15, 0)
+    weekly_progress_due_time: time = time(17, 0)
+    quiet_hours_start: time | None = time(20, 0)
+    quiet_hours_end: time | None = time(8, 0)
+    escalation: EscalationSettings = field(default_factory=EscalationSettings)
+    digest: DigestSettings = field(default_factory=DigestSettings)
+    poll_interval_seconds: int = 30
+    plan_interval_seconds: int = 60
+    flush_interval_seconds: int = 10
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    department: str | None = None
+    role: str | None = None
+    manager: str | None = None  # email of the person's executive / manager
+    locale: str | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class PeopleSettings:
+    file: Path | None = None
+    people: tuple[Person, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoggingSettings:
+    level: Literal["debug", "info", "warning", "error"] = "info"
+    format: Literal["human", "json"] = "human"
+
+
+@dataclass(frozen=True)
+class Config:
+    mail: MailSettings
+    imap: ImapSettings
+    smtp: SmtpSettings
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    people: PeopleSettings = field(default_factory=PeopleSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+    templates_dir: Path | None = None
+    source: Path | None = None
