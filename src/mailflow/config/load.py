@@ -1,0 +1,264 @@
+"""Read the TOML configuration into a :class:`~mailflow.config.schema.Config`, or say what is wrong.
+
+Every problem is collected before anything is raised, so one run of ``mailflow config check``
+lists them all, each with its key path (``imap.port``, ``schedule.calendar.extra_holidays[2]``)
+and line. Relative paths are resolved against the config file's directory. Secrets are located
+(``password_env`` / ``password_file``) but never read here: the variable may be unset on the
+machine that checks the file, and a secret read early is a secret that can leak into a log.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mailflow.config.locate import KeyLines, key_lines, syntax_error
+from mailflow.config.people import PersonRecord, check_people, person_from_table, read_people_file
+from mailflow.config.schedule import read_schedule
+from mailflow.config.schema import (
+    Config,
+    DatabaseSettings,
+    Folders,
+    ImapSettings,
+    LoggingSettings,
+    MailSettings,
+    PeopleSettings,
+    Security,
+    SmtpSettings,
+)
+from mailflow.config.validate import LOCALES, Problems, Table, email_problem, is_loopback
+from mailflow.errors import ConfigError, ConfigProblem
+
+SECURITIES: tuple[Security, ...] = ("tls", "starttls", "plain")
+_IMAP_PORTS: dict[Security, int] = {"tls": 993, "starttls": 143, "plain": 143}
+_SMTP_PORTS: dict[Security, int] = {"tls": 465, "starttls": 587, "plain": 25}
+_DB_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate ``path``; raises ConfigError listing every problem found."""
+    config, problems = _read(path)
+    if problems or config is None:
+        raise ConfigError(problems)
+    return config
+
+
+def check_config(path: Path) -> list[ConfigProblem]:
+    """Every problem in ``path`` (and in the people file it names); empty when it is valid."""
+    return _read(path)[1]
+
+
+def config_from_mapping(
+    data: Mapping[str, object], *, source: str | None = None, base_dir: Path
+) -> Config:
+    """Validate already-parsed data (tests, generated configs); raises ConfigError."""
+    config, problems = _build(data, KeyLines(), source, base_dir)
+    if problems:
+        raise ConfigError(problems)
+    return replace(config, source=Path(source)) if source else config
+
+
+def _read(path: Path) -> tuple[Config | None, list[ConfigProblem]]:
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        return None, [ConfigProblem("(file)", f"cannot read: {exc.strerror}", None, source)]
+    except UnicodeDecodeError as exc:
+        return None, [ConfigProblem("(file)", f"not UTF-8 (byte {exc.start})", None, source)]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message, line = syntax_error(exc)
+        return None, [ConfigProblem("(file)", message, line, source)]
+    resolved = path.resolve()
+    config, problems = _build(data, key_lines(text), source, resolved.parent)
+    return replace(config, source=resolved), problems
+
+
+def _build(
+    data: Mapping[str, object], lines: KeyLines, source: str | None, base_dir: Path
+) -> tuple[Config, list[ConfigProblem]]:
+    problems = Problems(source, lines.find)
+    root = Table(data, "", problems)
+    templates_dir = root.file_path("templates_dir", base_dir)
+    if templates_dir is not None and not templates_dir.is_dir():
+        root.report("templates_dir", f"{templates_dir} is not a directory")
+    config = Config(
+        mail=_mail(root.table("mail"), base_dir),
+        imap=_imap(root.table("imap"), base_dir),
+        smtp=_smtp(root.table("smtp"), base_dir),
+        database=_database(root.table("database"), base_dir),
+        schedule=read_schedule(root.table("schedule")),
+        people=_people(root.table("people"), base_dir),
+        logging=_logging(root.table("logging")),
+        templates_dir=templates_dir,
+    )
+    root.finish()
+    # Problems come out in reading order; a person fixes a file top to bottom, and the main file
+    # before the people file it names.
+    problems.items.sort(key=lambda p: (p.source != source, p.source or "", p.line or 1 << 30))
+    return config, problems.items
+
+
+def _mail(t: Table, base_dir: Path) -> MailSettings:
+    domain = t.need_text("domain").lower()
+    # A domain is valid exactly when an address at it is, so one pattern serves both.
+    if domain and email_problem(f"postmaster@{domain}"):
+        t.report("domain", f"{domain!r} is not a domain name")
+    bot_address = t.need_text("bot_address")
+    if bot_address and (problem := email_problem(bot_address)):
+        t.report("bot_address", problem)
+    elif bot_address and domain:
+        bot_domain = bot_address.rpartition("@")[2].lower()
+        related = (
+            bot_domain == domain,
+            bot_domain.endswith(f".{domain}"),
+            domain.endswith(f".{bot_domain}"),
+        )
+        # A subdomain either way is a common, deliberate set-up; an unrelated domain means replies
+        # and Message-IDs would name a domain whose mail never reaches the bot.
+        if not any(related):
+            t.report(
+                "bot_address", f"its domain {bot_domain!r} is unrelated to mail.domain {domain!r}"
+            )
+    settings = MailSettings(
+        domain=domain,
+        bot_address=bot_address,
+        bot_name=t.text("bot_name", "mailflow") or "mailflow",
+        default_locale=t.choice("default_locale", LOCALES, "en"),
+        # Optional until reply-token signing lands (the devstack config has none); then pass
+        # needed_for= so a config without it is refused.
+        token_secret=t.secret("token_secret", base_dir),
+        require_authenticated_senders=t.flag("require_authenticated_senders", False),
+        max_message_bytes=t.integer("max_message_bytes", MailSettings.max_message_bytes),
+    )
+    t.finish()
+    return settings
+
+
+def _server(t: Table, ports: dict[Security, int], default: Security) -> tuple[str, int, Security]:
+    """host, port and security of an IMAP or SMTP server; the port defaults by security."""
+    host = t.need_text("host")
+    security = t.choice("security", SECURITIES, default)
+    port = t.integer("port", ports[security], low=1, high=65535)
+    if security == "plain" and host and not is_loopback(host):
+        t.report(
+            "security",
+            f"plain sends passwords and mail unencrypted, so it is only allowed with a loopback "
+            f"host (localhost, 127.0.0.1, ::1), not {host!r}; use tls or starttls",
+        )
+    return host, port, security
+
+
+def _imap(t: Table, base_dir: Path) -> ImapSettings:
+    host, port, security = _server(t, _IMAP_PORTS, "tls")
+    user = t.need_text("user")
+    password = t.secret("password", base_dir, needed_for="IMAP needs a password to log in")
+    ft = t.table("folders")
+    folders = Folders(
+        inbox=ft.text("inbox", Folders.inbox) or Folders.inbox,
+        processed=ft.text("processed", Folders.processed) or Folders.processed,
+        quarantine=ft.text("quarantine", Folders.quarantine) or Folders.quarantine,
+    )
+    if len({folders.inbox, folders.processed, folders.quarantine}) < 3:
+        ft.report("quarantine", "inbox, processed and quarantine must be three different folders")
+    ft.finish()
+    settings = ImapSettings(
+        host=host,
+        port=port,
+        security=security,
+        user=user,
+        password=password,
+        folders=folders,
+        idle=t.flag("idle", True),
+        # RFC 2177: servers may drop an IDLE after 30 minutes, so clients renew it within 29.
+        idle_timeout_seconds=t.integer("idle_timeout_seconds", 300, high=29 * 60),
+        poll_interval_seconds=t.integer("poll_interval_seconds", 30),
+        batch_size=t.integer("batch_size", 200),
+        timeout_seconds=t.number("timeout_seconds", 30.0),
+    )
+    t.finish()
+    return settings
+
+
+def _smtp(t: Table, base_dir: Path) -> SmtpSettings:
+    host, port, security = _server(t, _SMTP_PORTS, "starttls")
+    user = t.text("user", None, blank_is_none=True)
+    password = t.secret("password", base_dir)
+    has_password = password.env is not None or password.file is not None
+    if user is not None and not has_password and "password" not in t.data:
+        t.report("password", "a user is set: set password_env or password_file as well")
+    if user is None and has_password:
+        t.report("user", "a password is set but no user to log in as")
+    settings = SmtpSettings(
+        host=host,
+        port=port,
+        security=security,
+        user=user,
+        password=password,
+        max_per_recipient_per_hour=t.integer("max_per_recipient_per_hour", 20),
+        batch_size=t.integer("batch_size", 100),
+        timeout_seconds=t.number("timeout_seconds", 30.0),
+        max_attempts=t.integer("max_attempts", 8),
+    )
+    t.finish()
+    return settings
+
+
+def _database(t: Table, base_dir: Path) -> DatabaseSettings:
+    url = t.text("url", DatabaseSettings.url) or DatabaseSettings.url
+    t.finish()
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in _DB_SCHEMES:
+        t.report("url", "use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB")
+        return DatabaseSettings()
+    if scheme.lower() == "sqlite":
+        return DatabaseSettings(_sqlite_url(rest, base_dir))
+    if urlsplit(url).password is not None:
+        t.report(
+            "url",
+            "never put a secret in the file; leave the password out of the URL and set "
+            "PGPASSWORD or use a ~/.pgpass file",
+        )
+    # SQLAlchemy reads a bare postgresql:// as psycopg2, which mailflow does not ship.
+    return DatabaseSettings(f"postgresql+psycopg://{rest}")
+
+
+def _sqlite_url(rest: str, base_dir: Path) -> str:
+    """``sqlite:///relative.db`` is relative to the config file, not to the daemon's cwd."""
+    path, query_sep, query = rest.removeprefix("/").partition("?")
+    if not path or path == ":memory:" or path.startswith("file:") or Path(path).is_absolute():
+        return f"sqlite:///{path}{query_sep}{query}"
+    return f"sqlite:///{base_dir / path}{query_sep}{query}"
+
+
+def _people(t: Table, base_dir: Path) -> PeopleSettings:
+    file = t.file_path("file", base_dir)
+    records: list[PersonRecord] = []
+    # File-level mistakes are reported on the `file =` line of this config; mistakes inside the
+    # people file are reported on that file's own lines.
+    if file is not None and file.suffix.lower() not in (".csv", ".toml"):
+        t.report("file", f"{file.name}: use a .csv or a .toml file")
+    elif file is not None and not file.is_file():
+        t.report("file", f"{file} does not exist")
+    elif file is not None:
+        records += read_people_file(file, t.problems.items)
+    # The file is the directory and inline people are additions to it, so a clash is reported
+    # at the inline entry.
+    records += [person_from_table(p) for p in t.tables("person")]
+    check_people(records)
+    t.finish()
+    return PeopleSettings(file=file, people=tuple(r.person for r in records))
+
+
+def _logging(t: Table) -> LoggingSettings:
+    settings = LoggingSettings(
+        level=t.choice("level", ("debug", "info", "warning", "error"), "info"),
+        format=t.choice("format", ("human", "json"), "human"),
+    )
+    t.finish()
+    return settings
