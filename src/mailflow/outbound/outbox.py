@@ -1,0 +1,167 @@
+"""The outbox: planned mail waits here until the send job claims it, sends it and marks it.
+
+Planning code calls :func:`enqueue` with an idempotency key, so planning twice (or on two replicas)
+yields one row. The send job calls :func:`claim`, then :func:`record_message_id` before talking
+SMTP, then one of the ``mark_*`` functions. A worker that dies mid-send loses nothing: its claim
+expires after ``lease_seconds`` and the row is claimed again, with the Message-ID it already had.
+Every function works in the caller's transaction and takes ``now``; committing is the caller's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from mailflow.retry import backoff
+from mailflow.tracker.models import OutboxRow, OutboxStatus
+from mailflow.tracker.repo import upsert
+
+# Retry delays for transient SMTP failures: 30 s doubling up to an hour, with jitter.
+BACKOFF_BASE_SECONDS = 30.0
+BACKOFF_CAP_SECONDS = 3600.0
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    recipients: Sequence[str],
+    payload: dict[str, Any],
+    now: datetime,
+    not_before: datetime | None = None,
+    meeting_id: int | None = None,
+    item_id: int | None = None,
+) -> bool:
+    """Plan one mail; True if it was new, False if a row with ``key`` already existed.
+
+    ``INSERT ... ON CONFLICT DO NOTHING`` rather than check-then-insert, so two planners racing on
+    the same key cannot both insert, and neither fails.
+    """
+    if not recipients:
+        raise ValueError(f"outbox row {key!r} has no recipients")
+    statement = (
+        upsert(session, OutboxRow)
+        .values(
+            idempotency_key=key,
+            kind=kind,
+            recipients=list(recipients),
+            payload=payload,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=not_before or now,
+            created_at=now,
+            updated_at=now,
+            meeting_id=meeting_id,
+            item_id=item_id,
+        )
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(OutboxRow.id)
+    )
+    return session.execute(statement).scalar_one_or_none() is not None
+
+
+def claim(
+    session: Session, *, worker: str, now: datetime, limit: int, lease_seconds: float
+) -> list[OutboxRow]:
+    """Claim up to ``limit`` rows that are due, for ``worker``, until ``now + lease_seconds``.
+
+    Due means pending with ``next_attempt_at <= now``, or sending under a claim that expired (its
+    worker died or hung). On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets concurrent workers take
+    disjoint rows without waiting on each other; SQLite has a single writer and ignores it.
+    """
+    if limit <= 0:
+        return []
+    due = or_(
+        and_(OutboxRow.status == OutboxStatus.PENDING, OutboxRow.next_attempt_at <= now),
+        and_(OutboxRow.status == OutboxStatus.SENDING, OutboxRow.claimed_until < now),
+    )
+    statement = (
+        select(OutboxRow)
+        .where(due)
+        .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        # Another claim may have changed these rows since this session last loaded them.
+        .execution_options(populate_existing=True)
+    )
+    rows = list(session.scalars(statement))
+    until = now + timedelta(seconds=lease_seconds)
+    for row in rows:
+        row.status = OutboxStatus.SENDING
+        row.claimed_by = worker
+        row.claimed_until = until
+        row.updated_at = now
+    session.flush()
+    return rows
+
+
+def record_message_id(session: Session, row_id: int, message_id: str) -> str:
+    """Store the Message-ID chosen for a row before it is sent; returns the one to use.
+
+    When an earlier attempt already stored one, that one wins, so a resend after a crash is
+    recognisably the same mail.
+    """
+    row = _get(session, row_id)
+    if row.message_id is None:
+        row.message_id = message_id
+        session.flush()
+    return row.message_id
+
+
+def mark_sent(
+    session: Session, row_id: int, *, now: datetime, partial_error: str | None = None
+) -> None:
+    """The server accepted the mail; ``partial_error`` lists recipients it refused, if any."""
+    row = _get(session, row_id)
+    row.status = OutboxStatus.SENT
+    row.sent_at = now
+    if partial_error:
+        row.last_error = partial_error
+    _release(row, now)
+
+
+def mark_temporary_failure(
+    session: Session, row_id: int, *, now: datetime, error: str, max_attempts: int
+) -> None:
+    """Count a failed attempt; retry after a backoff, or fail for good after ``max_attempts``."""
+    row = _get(session, row_id)
+    row.attempts += 1
+    row.last_error = error
+    if row.attempts >= max_attempts:
+        row.status = OutboxStatus.FAILED
+    else:
+        row.status = OutboxStatus.PENDING
+        row.next_attempt_at = now + backoff(
+            row.attempts, base=BACKOFF_BASE_SECONDS, cap=BACKOFF_CAP_SECONDS
+        )
+    _release(row, now)
+
+
+def mark_permanent_failure(session: Session, row_id: int, *, now: datetime, error: str) -> None:
+    """Fail a row for good (a 5xx reply): retrying would not help, a person has to act."""
+    row = _get(session, row_id)
+    row.attempts += 1
+    row.status = OutboxStatus.FAILED
+    row.last_error = error
+    _release(row, now)
+
+
+def _get(session: Session, row_id: int) -> OutboxRow:
+    row = session.get(OutboxRow, row_id, populate_existing=True)
+    if row is None:
+        raise LookupError(f"no outbox row {row_id}")
+    return row
+
+
+def _release(row: OutboxRow, now: datetime) -> None:
+    row.claimed_by = None
+    row.claimed_until = None
+    row.updated_at = now
+    session = Session.object_session(row)
+    if session is not None:
+        session.flush()
