@@ -6,9 +6,9 @@ Adapters translate library exceptions (smtplib, imapclient, SQLAlchemy) into the
     MailflowError
      ├── ConfigError                 invalid configuration; carries every problem with its key path
      ├── StorageError                the tracker database failed (connection, migration, disk full)
-     │    └── AlreadyRunningError    a second `serve` on a single-process (SQLite) database
+     │    └── AlreadyRunningError  a second `serve` on one SQLite DB
      ├── MailboxError                IMAP failed
-     │    └── MailboxUnavailableError  connection refused/lost, server restarting: retry with backoff
+     │    └── MailboxUnavailableError  connection refused or lost: retry with backoff
      ├── DeliveryError               SMTP failed
      │    ├── TemporaryDeliveryError   4xx or connection lost: retry with backoff
      │    └── PermanentDeliveryError   5xx: the outbox row fails for good, a person is told
@@ -36,7 +36,11 @@ class ConfigProblem:
     def __str__(self) -> str:
         where = self.key
         if self.source:
-            where = f"{self.source}: {where}" if self.line is None else f"{self.source}:{self.line}: {where}"
+            where = (
+                f"{self.source}: {where}"
+                if self.line is None
+                else f"{self.source}:{self.line}: {where}"
+            )
         elif self.line is not None:
             where = f"line {self.line}: {where}"
         return f"{where}: {self.message}"
@@ -69,7 +73,9 @@ class MailboxUnavailableError(MailboxError):
 class DeliveryError(MailflowError):
     """An SMTP delivery failed."""
 
-    def __init__(self, message: str, *, code: int | None = None, recipients: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, message: str, *, code: int | None = None, recipients: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.recipients = recipients

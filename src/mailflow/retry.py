@@ -18,10 +18,10 @@ def backoff_seconds(
     cap: float = 300.0,
     rand: Callable[[], float] = random.random,
 ) -> float:
-    """Delay before retry number ``attempt`` (1-based): uniform in [d/2, d], d = min(cap, base*2**(attempt-1))."""
+    """Delay before retry ``attempt`` (1-based): uniform in [d/2, d]; d = min(cap, base*2**(n-1))"""
     if attempt < 1:
         raise ValueError("attempt is 1-based")
-    ceiling = min(cap, base * 2 ** min(attempt - 1, 62))
+    ceiling = min(cap, base * float(2 ** min(attempt - 1, 62)))
     return ceiling / 2 + rand() * ceiling / 2
 
 

@@ -33,13 +33,17 @@ class Secret:
         if self.env is not None:
             value = os.environ.get(self.env)
             if value is None:
-                raise ConfigError([ConfigProblem(self.key, f"environment variable {self.env} is not set")])
+                raise ConfigError(
+                    [ConfigProblem(self.key, f"environment variable {self.env} is not set")]
+                )
             return value
         if self.file is not None:
             try:
                 return self.file.read_text(encoding="utf-8").rstrip("\r\n")
             except OSError as exc:
-                raise ConfigError([ConfigProblem(self.key, f"cannot read {self.file}: {exc.strerror}")]) from exc
+                raise ConfigError(
+                    [ConfigProblem(self.key, f"cannot read {self.file}: {exc.strerror}")]
+                ) from exc
         return ""
 
     def __repr__(self) -> str:  # never print the value, only where it comes from

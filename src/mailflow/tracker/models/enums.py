@@ -65,6 +65,8 @@ class InboundOutcome(StrEnum):
 
     APPLIED = "applied"
     IGNORED = "ignored"
+    # Nothing mailflow understands: it stays in the inbox, flagged, for a person to read.
+    LEFT_FOR_PERSON = "left_for_person"
     REFUSED = "refused"
     QUARANTINED = "quarantined"
 

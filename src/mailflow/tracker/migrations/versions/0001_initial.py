@@ -60,7 +60,11 @@ def upgrade() -> None:
         sa.Column("received_at", TIMESTAMP, nullable=False),
         sa.Column("processed_at", TIMESTAMP, nullable=False),
         sa.Column("details", sa.JSON(), nullable=False),
-        _one_of("inbound_messages", "outcome", ("applied", "ignored", "refused", "quarantined")),
+        _one_of(
+            "inbound_messages",
+            "outcome",
+            ("applied", "ignored", "left_for_person", "refused", "quarantined"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inbound_messages")),
         sa.UniqueConstraint("message_key", name=op.f("uq_inbound_messages_message_key")),
     )

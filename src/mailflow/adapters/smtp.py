@@ -1,0 +1,187 @@
+"""The SMTP adapter: one smtplib connection per batch, SMTP replies mapped to delivery errors.
+
+4xx replies and lost connections become :class:`TemporaryDeliveryError` (the outbox retries the
+row later); 5xx replies become :class:`PermanentDeliveryError`. Both carry the reply code. Nothing
+here loops on a 4xx: retrying across time is the outbox's job, driven by the database. A
+connection lost mid-batch is reopened once, by the next :meth:`SmtpSender.send`.
+
+A failed login raises the base :class:`DeliveryError`: it says nothing about any one message, so
+the caller should stop the batch rather than count an attempt against a row.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from types import TracebackType
+
+from mailflow.config.schema import SmtpSettings
+from mailflow.errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One recipient the server refused, with its reply."""
+
+    address: str
+    code: int
+    text: str
+
+    @property
+    def temporary(self) -> bool:
+        return 400 <= self.code < 500
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What the server accepted: the message went to ``accepted``; ``refused`` did not get it."""
+
+    accepted: tuple[str, ...]
+    refused: tuple[Refusal, ...] = ()
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
+
+
+def _error_for(code: int, text: str, recipients: tuple[str, ...]) -> DeliveryError:
+    if 500 <= code < 600:
+        return PermanentDeliveryError(f"{code} {text}", code=code, recipients=recipients)
+    # 4xx, and anything unexpected: waiting and trying again is the safe reading.
+    return TemporaryDeliveryError(f"{code} {text}", code=code, recipients=recipients)
+
+
+class SmtpSender:
+    """Sends messages over one SMTP connection, opened on ``with`` and closed at its end."""
+
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        password: str | None,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        local_hostname: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self._password = password
+        self._ssl_context = ssl_context
+        self._local_hostname = local_hostname
+        self._smtp: smtplib.SMTP | None = None
+
+    def open(self) -> None:
+        """Connect (TLS, STARTTLS or plain) and log in when a user is configured."""
+        if self._smtp is not None:
+            return
+        s = self.settings
+        context = self._ssl_context or ssl.create_default_context()
+        smtp: smtplib.SMTP
+        try:
+            if s.security == "tls":
+                smtp = smtplib.SMTP_SSL(
+                    s.host,
+                    s.port,
+                    local_hostname=self._local_hostname,
+                    timeout=s.timeout_seconds,
+                    context=context,
+                )
+            else:
+                smtp = smtplib.SMTP(
+                    s.host, s.port, local_hostname=self._local_hostname, timeout=s.timeout_seconds
+                )
+        except smtplib.SMTPConnectError as exc:
+            raise _error_for(exc.smtp_code, _text(exc.smtp_error), ()) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TemporaryDeliveryError(f"cannot connect to {s.host}:{s.port}: {exc}") from exc
+        try:
+            if s.security == "starttls":
+                smtp.starttls(context=context)
+            if s.user:
+                smtp.login(s.user, self._password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            smtp.close()
+            raise DeliveryError(
+                f"SMTP login as {s.user} refused: {exc.smtp_code} {_text(exc.smtp_error)}",
+                code=exc.smtp_code,
+            ) from exc
+        except smtplib.SMTPResponseException as exc:
+            smtp.close()
+            raise _error_for(exc.smtp_code, _text(exc.smtp_error), ()) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            smtp.close()
+            raise TemporaryDeliveryError(f"SMTP session setup failed: {exc}") from exc
+        self._smtp = smtp
+
+    def send(self, msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> SendResult:
+        """Send ``msg`` to ``recipients``; partial refusals are in the result, not raised."""
+        if not recipients:
+            raise ValueError("no recipients")
+        if self._smtp is None:
+            # First use, or the connection was lost by an earlier send in this batch: one reopen.
+            self.open()
+        smtp = self._smtp
+        assert smtp is not None
+        rcpts = tuple(recipients)
+        try:
+            refused = smtp.send_message(msg, from_addr=sender, to_addrs=list(rcpts))
+        except smtplib.SMTPRecipientsRefused as exc:
+            self._forget_if_closed()
+            raise self._all_refused(exc.recipients) from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            # The message needs SMTPUTF8 and the server lacks it: waiting will not change that.
+            raise PermanentDeliveryError(f"SMTP: {exc}", recipients=rcpts) from exc
+        except smtplib.SMTPServerDisconnected as exc:
+            self._drop()
+            raise TemporaryDeliveryError(f"SMTP connection lost: {exc}", recipients=rcpts) from exc
+        except smtplib.SMTPResponseException as exc:
+            # Sender refused or DATA refused; smtplib has closed the connection on a 421.
+            self._forget_if_closed()
+            raise _error_for(exc.smtp_code, _text(exc.smtp_error), rcpts) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self._drop()
+            raise TemporaryDeliveryError(f"SMTP send failed: {exc}", recipients=rcpts) from exc
+        refusals = tuple(
+            Refusal(address, code, _text(text)) for address, (code, text) in refused.items()
+        )
+        accepted = tuple(r for r in rcpts if r not in refused)
+        return SendResult(accepted=accepted, refused=refusals)
+
+    def _all_refused(self, refused: dict[str, tuple[int, bytes]]) -> DeliveryError:
+        refusals = [Refusal(a, code, _text(text)) for a, (code, text) in refused.items()]
+        addresses = tuple(r.address for r in refusals)
+        # Permanent only if every refusal is: a 4xx for anyone means trying again may help.
+        worst = next((r for r in refusals if not 500 <= r.code < 600), refusals[0])
+        return _error_for(worst.code, worst.text, addresses)
+
+    def _forget_if_closed(self) -> None:
+        if self._smtp is not None and self._smtp.sock is None:
+            self._smtp = None
+
+    def _drop(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            smtp.close()
+
+    def close(self) -> None:
+        """QUIT if the server still listens; always release the socket."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+
+    def __enter__(self) -> SmtpSender:
+        self.open()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,151 @@
+"""The ``mailflow`` command line (click). Each command is a thin shell over the library."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from mailflow import __version__, logs
+from mailflow.errors import ConfigError, MailflowError
+
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="MAILFLOW_CONFIG",
+    default="mailflow.toml",
+    show_default=True,
+    help="Configuration file (env MAILFLOW_CONFIG).",
+)
+
+
+def _fail(exc: MailflowError) -> None:
+    if isinstance(exc, ConfigError):
+        click.echo(f"configuration invalid ({len(exc.problems)} problem(s)):", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+    else:
+        click.echo(f"error: {exc}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mailflow")
+def main() -> None:
+    """mailflow runs a meeting cycle over plain email: notices, RSVPs, minutes, action items."""
+
+
+@main.group()
+def config() -> None:
+    """Check a configuration file."""
+
+
+@config.command("check")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+def config_check(path: Path) -> None:
+    """Report every problem in PATH with its key path and line; exit 0 when it is valid."""
+    from mailflow.config.load import check_config
+
+    problems = check_config(path)
+    if problems:
+        click.echo(f"{path}: {len(problems)} problem(s)", err=True)
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"{path}: OK")
+
+
+@main.group()
+def db() -> None:
+    """Manage the tracker database."""
+
+
+@db.command("upgrade")
+@CONFIG_OPTION
+@click.option("--url", help="Database URL (overrides the configuration's database.url).")
+def db_upgrade(config_path: Path, url: str | None) -> None:
+    """Create or migrate the tracker schema to the newest revision (Alembic)."""
+    from mailflow.config.load import load_config
+    from mailflow.tracker import db as tracker_db
+
+    try:
+        target = url or load_config(config_path).database.url
+        engine = tracker_db.make_engine(target)
+        try:
+            tracker_db.upgrade(engine)
+            click.echo(f"database at revision {tracker_db.current_revision(engine)}")
+        finally:
+            engine.dispose()
+    except MailflowError as exc:
+        _fail(exc)
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option(
+    "--log-format",
+    type=click.Choice(["human", "json"]),
+    default=None,
+    help="Overrides logging.format.",
+)
+def serve(config_path: Path, log_format: str | None) -> None:
+    """Run the daemon: watch the inbox, plan due mail, send the outbox. Stops on SIGTERM/SIGINT."""
+    from mailflow.config.load import load_config
+    from mailflow.daemon import Daemon
+
+    try:
+        cfg = load_config(config_path)
+        logs.configure(cfg.logging.level, log_format or cfg.logging.format)
+        daemon = Daemon(cfg)
+    except MailflowError as exc:
+        _fail(exc)
+        return
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    daemon.run(stop)
+
+
+@main.command()
+@CONFIG_OPTION
+def status(config_path: Path) -> None:
+    """Show mailbox checkpoints, inbound counts, the outbox and the last errors."""
+    from mailflow.config.load import load_config
+    from mailflow.status import print_status
+
+    try:
+        print_status(load_config(config_path))
+    except MailflowError as exc:
+        _fail(exc)
+
+
+@main.command()
+@click.option(
+    "--dir",
+    "workdir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("var/dev"),
+    show_default=True,
+    help="Where the SQLite DB and the generated config go.",
+)
+def dev(workdir: Path) -> None:
+    """Serve against a throwaway loopback mail stack (Dovecot + SMTP relay) and a SQLite DB."""
+    from mailflow.devrun import run_dev
+
+    try:
+        run_dev(workdir)
+    except MailflowError as exc:
+        _fail(exc)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

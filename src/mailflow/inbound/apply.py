@@ -1,0 +1,66 @@
+"""Apply a classified message to the tracker: the one place inbound mail writes domain state.
+
+A handler per kind, ``(ApplyContext, InboundMail, Classification) -> Outcome``. Handlers run inside
+the message's own savepoint (see ``pipeline.py``): whatever they write is kept only together with
+the message's inbound record. Raising :class:`~mailflow.errors.MessageError` quarantines the message
+with that reason; any other exception does the same, with the exception as the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from mailflow.config.schema import Config
+from mailflow.inbound.classify import Classification
+from mailflow.inbound.mail import InboundMail
+
+Destination = Literal["processed", "quarantine", "inbox"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What was done with a message and where it is filed afterwards."""
+
+    outcome: str
+    destination: Destination
+    detail: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ApplyContext:
+    session: Session
+    now: datetime
+    config: Config
+
+
+Handler = Callable[[ApplyContext, InboundMail, Classification], Outcome]
+
+
+def record_machine_mail(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
+    """Bounces, auto-replies, feedback reports, read receipts: recorded, filed, never answered."""
+    return Outcome("ignored", "processed", found.reason)
+
+
+def leave_for_person(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
+    """Nothing mailflow understands: stays in the inbox, flagged, for a person to read."""
+    return Outcome("left_for_person", "inbox", found.reason)
+
+
+HANDLERS: Mapping[str, Handler] = {
+    "bounce": record_machine_mail,
+    "auto_reply": record_machine_mail,
+    "feedback_report": record_machine_mail,
+    "read_receipt": record_machine_mail,
+    "unknown": leave_for_person,
+}
+
+
+def apply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
+    handler = HANDLERS.get(found.kind, leave_for_person)
+    return handler(ctx, mail, found)

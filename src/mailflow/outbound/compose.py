@@ -1,0 +1,100 @@
+"""Build outgoing messages: the headers every mail from mailflow carries, and renderers per kind.
+
+Pure: a renderer turns an outbox row's payload into an ``EmailMessage``; the sender adds the
+Message-ID it recorded before sending. Rendering is looked up by the row's ``kind`` in
+:data:`RENDERERS`; later kinds (notices with invites, minutes, reminders, digests) add one entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Any
+
+from mailflow.config.schema import Config
+from mailflow.errors import MailflowError
+
+
+class RenderError(MailflowError):
+    """An outbox row cannot become a message (unknown kind, bad payload): a permanent failure."""
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    config: Config
+    now: datetime
+
+
+def new_message_id(domain: str) -> str:
+    return make_msgid(domain=domain)
+
+
+def _one_line(value: str) -> str:
+    """Header values never carry CR/LF from user text: no header injection."""
+    return " ".join(value.split())
+
+
+def base_message(
+    ctx: RenderContext,
+    *,
+    recipients: Sequence[str],
+    subject: str,
+    automatic: bool = True,
+    in_reply_to: str | None = None,
+    references: Sequence[str] = (),
+) -> EmailMessage:
+    mail = ctx.config.mail
+    msg = EmailMessage()
+    msg["From"] = Address(display_name=_one_line(mail.bot_name), addr_spec=mail.bot_address)
+    msg["To"] = ", ".join(recipients)
+    msg["Subject"] = _one_line(subject)
+    msg["Date"] = format_datetime(ctx.now)
+    if automatic:
+        msg["Auto-Submitted"] = "auto-generated"
+    if in_reply_to:
+        msg["In-Reply-To"] = in_reply_to
+    if references:
+        msg["References"] = " ".join(references)
+    return msg
+
+
+def render_plain_message(
+    ctx: RenderContext, recipients: Sequence[str], payload: Mapping[str, Any]
+) -> EmailMessage:
+    """Kind ``message``: a text (and optional HTML) mail given whole in the payload."""
+    try:
+        subject = str(payload["subject"])
+        text = str(payload["text"])
+    except KeyError as exc:
+        raise RenderError(f"payload of a 'message' row lacks {exc.args[0]!r}") from exc
+    msg = base_message(
+        ctx,
+        recipients=recipients,
+        subject=subject,
+        automatic=bool(payload.get("automatic", True)),
+        in_reply_to=payload.get("in_reply_to"),
+        references=payload.get("references", ()),
+    )
+    msg.set_content(text)
+    html = payload.get("html")
+    if html:
+        msg.add_alternative(str(html), subtype="html")
+    return msg
+
+
+Renderer = Callable[[RenderContext, Sequence[str], Mapping[str, Any]], EmailMessage]
+
+RENDERERS: dict[str, Renderer] = {"message": render_plain_message}
+
+
+def render(
+    ctx: RenderContext, kind: str, recipients: Sequence[str], payload: Mapping[str, Any]
+) -> EmailMessage:
+    renderer = RENDERERS.get(kind)
+    if renderer is None:
+        raise RenderError(f"no renderer for outbox kind {kind!r}")
+    return renderer(ctx, recipients, payload)

@@ -1,0 +1,169 @@
+"""Send what the outbox holds: claim rows, render, record the Message-ID, send, mark.
+
+The only module that talks SMTP (through ``adapters.smtp``). One SMTP connection per batch. The
+Message-ID is committed *before* the message is handed to the server, so if the process dies after
+the server accepted it and before ``mark_sent`` committed, the retry carries the same Message-ID and
+recipients can recognise the duplicate: outbound delivery is at-least-once, with that window only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from types import TracebackType
+from typing import Protocol, Self
+
+from sqlalchemy.orm import Session
+
+from mailflow.adapters.smtp import SendResult
+from mailflow.clock import Clock
+from mailflow.config.schema import Config
+from mailflow.errors import PermanentDeliveryError, TemporaryDeliveryError
+from mailflow.outbound import outbox
+from mailflow.outbound.compose import RenderContext, RenderError, new_message_id, render
+from mailflow.tracker import repo
+
+log = logging.getLogger("mailflow.outbound")
+
+
+class Sender(Protocol):
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def send(self, msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> SendResult: ...
+
+
+@dataclass
+class FlushResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class OutboxFlusher:
+    def __init__(
+        self,
+        config: Config,
+        sessions: Callable[[], Session],
+        clock: Clock,
+        connect: Callable[[], Sender],
+        *,
+        worker: str,
+        lease_seconds: int = 300,
+    ) -> None:
+        self._config = config
+        self._sessions = sessions
+        self._clock = clock
+        self._connect = connect
+        self._worker = worker
+        self._lease_seconds = lease_seconds
+
+    def flush(self, max_batches: int = 100) -> FlushResult:
+        result = FlushResult()
+        for _ in range(max_batches):
+            with self._sessions() as session, session.begin():
+                rows = outbox.claim(
+                    session,
+                    worker=self._worker,
+                    now=self._clock.now(),
+                    limit=self._config.smtp.batch_size,
+                    lease_seconds=self._lease_seconds,
+                )
+                batch = [
+                    (row.id, row.kind, list(row.recipients), dict(row.payload), row.message_id)
+                    for row in rows
+                ]
+            if not batch:
+                break
+            self._send_batch(batch, result)
+        if result.sent or result.failed:
+            with self._sessions() as session, session.begin():
+                repo.set_status(
+                    session, "last_send", self._clock.now().isoformat(), self._clock.now()
+                )
+        return result
+
+    def _send_batch(
+        self,
+        batch: list[tuple[int, str, list[str], dict[str, object], str | None]],
+        result: FlushResult,
+    ) -> None:
+        handled: set[int] = set()
+        try:
+            with self._connect() as smtp:
+                for row_id, kind, recipients, payload, message_id in batch:
+                    self._send_one(smtp, row_id, kind, recipients, payload, message_id, result)
+                    handled.add(row_id)
+        except TemporaryDeliveryError as exc:
+            # The connection could not be opened, or broke for good: every row not yet handled
+            # goes back to the queue with backoff.
+            pending = [row_id for row_id, *_ in batch if row_id not in handled]
+            with self._sessions() as session, session.begin():
+                for row_id in pending:
+                    outbox.mark_temporary_failure(
+                        session,
+                        row_id,
+                        now=self._clock.now(),
+                        error=str(exc),
+                        max_attempts=self._config.smtp.max_attempts,
+                    )
+            result.retried += len(pending)
+            log.warning("SMTP unavailable (%s); %d row(s) will be retried", exc, len(pending))
+
+    def _send_one(
+        self,
+        smtp: Sender,
+        row_id: int,
+        kind: str,
+        recipients: list[str],
+        payload: dict[str, object],
+        message_id: str | None,
+        result: FlushResult,
+    ) -> None:
+        now = self._clock.now()
+        try:
+            msg = render(RenderContext(self._config, now), kind, recipients, payload)
+        except RenderError as exc:
+            with self._sessions() as session, session.begin():
+                outbox.mark_permanent_failure(session, row_id, now=now, error=str(exc))
+            result.failed += 1
+            result.errors.append(str(exc))
+            log.error("outbox row %s cannot be rendered: %s", row_id, exc)
+            return
+        if message_id is None:
+            message_id = new_message_id(self._config.mail.domain)
+            with self._sessions() as session, session.begin():
+                outbox.record_message_id(session, row_id, message_id)
+        msg["Message-ID"] = message_id
+        try:
+            sent = smtp.send(msg, sender=self._config.mail.bot_address, recipients=recipients)
+        except PermanentDeliveryError as exc:
+            with self._sessions() as session, session.begin():
+                outbox.mark_permanent_failure(session, row_id, now=now, error=str(exc))
+            result.failed += 1
+            log.error("outbox row %s %s refused permanently: %s", row_id, message_id, exc)
+            return
+        except TemporaryDeliveryError as exc:
+            with self._sessions() as session, session.begin():
+                outbox.mark_temporary_failure(
+                    session,
+                    row_id,
+                    now=now,
+                    error=str(exc),
+                    max_attempts=self._config.smtp.max_attempts,
+                )
+            result.retried += 1
+            log.warning("outbox row %s %s deferred: %s", row_id, message_id, exc)
+            return
+        with self._sessions() as session, session.begin():
+            refused = "; ".join(f"{r.address}: {r.code} {r.text}" for r in sent.refused)
+            outbox.mark_sent(session, row_id, now=self._clock.now(), partial_error=refused or None)
+        result.sent += 1
+        log.info("sent row=%s kind=%s %s to %s", row_id, kind, message_id, ", ".join(recipients))

@@ -1,0 +1,40 @@
+"""The plan job: run every due-work planner against the DB and enqueue what is due.
+
+A planner is ``(session, now, config) -> int`` (rows enqueued). Planners never send; they only
+create outbox rows, idempotent by key, so planning twice or on two replicas yields one row.
+The notice, minutes, reminder, escalation and digest planners register here as they are built.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from mailflow.clock import Clock
+from mailflow.config.schema import Config
+
+log = logging.getLogger("mailflow.plan")
+
+PlannerFn = Callable[[Session, datetime, Config], int]
+
+PLANNERS: list[tuple[str, PlannerFn]] = []
+
+
+class Planner:
+    def __init__(self, config: Config, sessions: Callable[[], Session], clock: Clock) -> None:
+        self._config = config
+        self._sessions = sessions
+        self._clock = clock
+
+    def plan(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        now = self._clock.now()
+        for name, planner in PLANNERS:
+            with self._sessions() as session, session.begin():
+                counts[name] = planner(session, now, self._config)
+            if counts[name]:
+                log.info("planned %d %s mail(s)", counts[name], name)
+        return counts

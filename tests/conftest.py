@@ -1,0 +1,55 @@
+"""Shared fixtures: a mailflow Config pointing at the loopback mail stack and the test database.
+
+The database (``tests.fixtures.db``) and mail stack (``tests.fixtures.mailstack``) fixtures are
+loaded as plugins from pyproject's ``addopts``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from mailflow.config.schema import Config, DatabaseSettings, MailSettings
+from mailflow.devstack import MailStack
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+class SteppingClock:
+    """A clock the test moves by hand: time is an argument, never a sleep."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> datetime:
+        self.current += timedelta(**delta)
+        return self.current
+
+
+@pytest.fixture
+def clock() -> SteppingClock:
+    return SteppingClock(datetime(2025, 3, 10, 1, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def app_config(mailstack: MailStack, engine: Engine) -> Config:
+    """A Config for the bot's mailbox on the loopback stack and the SQLite or PostgreSQL test DB."""
+    return Config(
+        mail=MailSettings(domain="example.test", bot_address="bot@example.test"),
+        imap=mailstack.imap_settings(),
+        smtp=mailstack.smtp_settings(),
+        database=DatabaseSettings(url=engine.url.render_as_string(hide_password=False)),
+    )
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS} (it ships beside the repository)")
+    return CORPUS

@@ -1,0 +1,147 @@
+"""The outbox sender against the real SMTP relay and Dovecot, on SQLite and PostgreSQL.
+
+Each test enqueues rows, flushes with a stepping clock, and reads the recipients' mailboxes.
+"""
+
+from __future__ import annotations
+
+from email import message_from_bytes
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from mailflow.adapters.smtp import SmtpSender
+from mailflow.config.schema import Config
+from mailflow.devstack import MailStack
+from mailflow.outbound import outbox
+from mailflow.outbound.flush import OutboxFlusher
+from mailflow.tracker.models import OutboxRow
+from tests.conftest import SteppingClock
+
+ALICE = "alice@example.test"
+BOB = "bob@example.test"
+
+
+def _flusher(
+    config: Config, sessions: sessionmaker[Session], clock: SteppingClock
+) -> OutboxFlusher:
+    return OutboxFlusher(
+        config, sessions, clock, lambda: SmtpSender(config.smtp, None), worker="test:1"
+    )
+
+
+def _enqueue(
+    sessions: sessionmaker[Session], clock: SteppingClock, key: str, to: list[str]
+) -> bool:
+    with sessions() as session, session.begin():
+        return outbox.enqueue(
+            session,
+            key=key,
+            kind="message",
+            recipients=to,
+            payload={"subject": f"About {key}", "text": "Hello 你好"},
+            now=clock.now(),
+        )
+
+
+def _row(sessions: sessionmaker[Session], key: str) -> OutboxRow:
+    with sessions() as session:
+        row = session.query(OutboxRow).filter_by(idempotency_key=key).one()
+        session.expunge(row)
+        return row
+
+
+def test_rows_sent_once_with_recorded_message_id(
+    app_config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+) -> None:
+    assert _enqueue(session_factory, clock, "greet:1", [ALICE, BOB])
+    assert not _enqueue(session_factory, clock, "greet:1", [ALICE, BOB]), "same key, no new row"
+    flusher = _flusher(app_config, session_factory, clock)
+
+    first = flusher.flush()
+    second = flusher.flush()
+
+    assert (first.sent, second.sent) == (1, 0)
+    row = _row(session_factory, "greet:1")
+    assert str(row.status) == "sent" and row.sent_at == clock.now()
+    for user in (ALICE, BOB):
+        [raw] = mailstack.messages(user)
+        received = message_from_bytes(raw)
+        assert received["Message-ID"] == row.message_id
+        assert received["Auto-Submitted"] == "auto-generated"
+        assert received["Subject"] == "About greet:1"
+
+
+def test_451_then_250_is_retried_with_backoff_and_delivered_once(
+    app_config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+) -> None:
+    mailstack.smtp.fail_next(451, "4.3.0 try again later")
+    _enqueue(session_factory, clock, "retry:1", [ALICE])
+    flusher = _flusher(app_config, session_factory, clock)
+
+    deferred = flusher.flush()
+    row = _row(session_factory, "retry:1")
+    assert deferred.retried == 1 and deferred.sent == 0
+    assert str(row.status) == "pending" and row.attempts == 1
+    assert row.last_error is not None and "451" in row.last_error
+    assert row.next_attempt_at > clock.now()
+    assert flusher.flush().sent == 0, "not due before its backoff has passed"
+
+    clock.current = row.next_attempt_at
+    assert flusher.flush().sent == 1
+    delivered = mailstack.messages(ALICE)
+    assert len(delivered) == 1
+    assert message_from_bytes(delivered[0])["Message-ID"] == row.message_id, (
+        "the retry carries the Message-ID chosen before the first attempt"
+    )
+
+
+def test_5xx_fails_the_row_for_good(
+    app_config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+) -> None:
+    mailstack.smtp.reject_recipient(ALICE, 550)
+    _enqueue(session_factory, clock, "nope:1", [ALICE])
+    result = _flusher(app_config, session_factory, clock).flush()
+    row = _row(session_factory, "nope:1")
+    assert result.failed == 1
+    assert str(row.status) == "failed" and row.last_error is not None and "550" in row.last_error
+
+
+def test_one_refused_recipient_does_not_stop_the_others(
+    app_config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+) -> None:
+    mailstack.smtp.reject_recipient(BOB, 550)
+    _enqueue(session_factory, clock, "partial:1", [ALICE, BOB])
+    _flusher(app_config, session_factory, clock).flush()
+    row = _row(session_factory, "partial:1")
+    assert str(row.status) == "sent"
+    assert row.last_error is not None and BOB in row.last_error
+    assert len(mailstack.messages(ALICE)) == 1 and mailstack.messages(BOB) == []
+
+
+def test_smtp_down_keeps_rows_for_later(
+    app_config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+) -> None:
+    _enqueue(session_factory, clock, "down:1", [ALICE])
+    mailstack.smtp.stop()
+    result = _flusher(app_config, session_factory, clock).flush()
+    row = _row(session_factory, "down:1")
+    assert result.retried == 1
+    assert str(row.status) == "pending" and row.attempts == 1
+    mailstack.smtp.start()
+    clock.current = row.next_attempt_at
+    assert _flusher(app_config, session_factory, clock).flush().sent == 1
