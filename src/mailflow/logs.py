@@ -30,5 +30,7 @@ def configure(level: str = "info", fmt: str = "human") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # APScheduler logs every run at INFO; its own failures still come through at WARNING.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Libraries that log routine work at INFO (every scheduler run, every SMTP command of the
+    # loopback relay, every migration step) are kept to warnings so one event stays one line.
+    for noisy in ("apscheduler", "mail.log", "alembic", "imapclient"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
