@@ -1,4 +1,4 @@
-"""The inbox watcher thread against real Dovecot: IDLE wakes it, a server restart does not stop it."""
+"""The inbox watcher thread on real Dovecot: IDLE wakes it, a server restart does not stop it."""
 
 from __future__ import annotations
 
