@@ -1,0 +1,162 @@
+"""Build the iTIP invite (METHOD:REQUEST or CANCEL) for one meeting: values in, .ics bytes out.
+
+One VCALENDAR with one VEVENT, and a VTIMEZONE for every TZID the event uses (see
+:mod:`mailflow.outbound.vtimezone` for why those carry RRULEs). A spec with ``recurrence_id`` is
+one overridden occurrence of a series: its VEVENT carries RECURRENCE-ID and no RRULE/EXDATE. Text
+escaping (commas, semicolons, newlines) is icalendar's job; parameter values such as CN are made
+single-line and quote-free here because clients do not understand RFC 6868 caret escapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from icalendar import Calendar, Event, vCalAddress, vRecur, vText
+
+from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
+from mailflow.outbound.vtimezone import vtimezone
+
+Method = Literal["REQUEST", "CANCEL"]
+PRODID = "-//mailflow//mailflow//EN"
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _param_text(value: str) -> str:
+    """A parameter value clients read as-is: one line, no double quotes (RFC 6868 is not read)."""
+    return _one_line(value).replace('"', "'")
+
+
+def _address(email: str, name: str | None, params: dict[str, str] | None = None) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email.strip()}")
+    address.params["CN"] = _param_text(name or email)
+    address.params.update(params or {})
+    return address
+
+
+def _agenda_line(item: AgendaSpec) -> str:
+    minutes = f"{item.minutes} min" if item.minutes else None
+    details = [part for part in (item.owner, minutes) if part]
+    line = f"- {item.topic}"
+    if details:
+        line += f" ({', '.join(details)})"
+    if item.expected_conclusion:
+        line += f" → {item.expected_conclusion}"
+    return line
+
+
+def default_description(spec: MeetingSpec) -> str:
+    """A language-neutral DESCRIPTION: the notice renderer passes its localised text instead."""
+    parts: list[str] = []
+    if spec.description:
+        parts.append(spec.description.strip())
+    if spec.online_url:
+        parts.append(f"Online: {spec.online_url}")
+    if spec.agenda:
+        parts.append("Agenda:\n" + "\n".join(_agenda_line(item) for item in spec.agenda))
+    if spec.materials:
+        parts.append("Materials:\n" + "\n".join(f"- {m}" for m in spec.materials))
+    return "\n\n".join(parts)
+
+
+def _location(spec: MeetingSpec) -> str | None:
+    # A room wins; an online-only meeting shows its link where clients show the place.
+    if spec.location:
+        return _one_line(spec.location)
+    return spec.online_url.strip() if spec.online_url else None
+
+
+def _event(
+    spec: MeetingSpec,
+    method: Method,
+    organiser: vCalAddress,
+    attendees: Sequence[AttendeeSpec],
+    dtstamp: datetime,
+    description: str,
+) -> Event:
+    try:
+        zone = ZoneInfo(spec.tzid)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {spec.tzid!r}") from exc
+    event = Event()
+    event.add("UID", spec.uid)
+    event.add("SEQUENCE", spec.sequence)
+    event.add("DTSTAMP", dtstamp.astimezone(UTC))
+    # Every time is expressed in the meeting's own zone, so one VTIMEZONE covers the event.
+    event.add("DTSTART", spec.start.astimezone(zone))
+    event.add("DTEND", spec.end.astimezone(zone))
+    if spec.recurrence_id is not None:
+        event.add("RECURRENCE-ID", spec.recurrence_id.astimezone(zone))
+    else:
+        if spec.rrule:
+            event.add("RRULE", vRecur.from_ical(spec.rrule))
+        if spec.exdates:
+            event.add("EXDATE", [d.astimezone(zone) for d in spec.exdates])
+    event.add("SUMMARY", vText(_one_line(spec.title)))
+    location = _location(spec)
+    if location:
+        event.add("LOCATION", location)
+    if description:
+        event.add("DESCRIPTION", description)
+    event.add("ORGANIZER", organiser)
+    for attendee in attendees:
+        event.add(
+            "ATTENDEE",
+            _address(
+                attendee.email,
+                attendee.name,
+                {
+                    "CUTYPE": "INDIVIDUAL",
+                    "ROLE": attendee.role,
+                    "PARTSTAT": attendee.partstat,
+                    "RSVP": "TRUE",
+                },
+            ),
+        )
+    cancelled = method == "CANCEL" or spec.status == "CANCELLED"
+    event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("TRANSP", "OPAQUE")
+    return event
+
+
+def build_invite(
+    spec: MeetingSpec,
+    *,
+    method: Method,
+    organiser_address: str,
+    organiser_name: str,
+    attendees: Sequence[AttendeeSpec] | None = None,
+    dtstamp: datetime,
+    prodid: str = PRODID,
+    description: str | None = None,
+) -> bytes:
+    """The .ics for ``spec`` as UTF-8 bytes with CRLF line ends.
+
+    ``attendees`` defaults to ``spec.attendees``; a CANCEL for removed attendees passes only them.
+    ``sequence`` is ``spec.sequence``: the caller bumps it on every change. ``description`` defaults
+    to :func:`default_description`. Raises ValueError for an unknown ``spec.tzid``.
+    """
+    calendar = Calendar()
+    calendar.add("PRODID", prodid)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", method)
+    organiser = _address(organiser_address, organiser_name)
+    event = _event(
+        spec,
+        method,
+        organiser,
+        spec.attendees if attendees is None else attendees,
+        dtstamp,
+        default_description(spec) if description is None else description,
+    )
+    calendar.add_component(event)
+    # VTIMEZONEs go before the VEVENT that uses them; some clients read the file in one pass.
+    for tzid in sorted(calendar.get_used_tzids() - {"UTC"}):
+        calendar.subcomponents.insert(0, vtimezone(tzid, spec.start))
+    return bytes(calendar.to_ical())
