@@ -2,7 +2,7 @@
 
 A planner is ``(session, now, config) -> int`` (rows enqueued). Planners never send; they only
 create outbox rows, idempotent by key, so planning twice or on two replicas yields one row.
-The notice, minutes, reminder, escalation and digest planners register here as they are built.
+Meeting notices plan here today; minutes, reminders, escalation and digests join as they are built.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from mailflow.clock import Clock
 from mailflow.config.schema import Config
+from mailflow.services.notices import plan_notices
 
 log = logging.getLogger("mailflow.plan")
 
 PlannerFn = Callable[[Session, datetime, Config], int]
 
-PLANNERS: list[tuple[str, PlannerFn]] = []
+PLANNERS: list[tuple[str, PlannerFn]] = [("notices", plan_notices)]
 
 
 class Planner:

@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -15,7 +17,7 @@ from sqlalchemy import create_engine, select
 from mailflow.cli import main
 from mailflow.devstack import BOT, MailStack
 from mailflow.devstack.__main__ import PASSWORD_ENV, config_toml
-from mailflow.tracker.models import InboundMessage
+from mailflow.tracker.models import InboundMessage, Meeting, OutboxRow
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "mailflow.example.toml"
@@ -109,3 +111,107 @@ def test_serve_handles_mail_then_stops_on_sigterm(mailstack: MailStack, tmp_path
     status = CliRunner().invoke(main, ["status", "--config", str(config)], env=env)
     assert status.exit_code == 0, status.output
     assert "auto_reply" in status.output and "ignored" in status.output
+
+
+def _meeting_setup(tmp_path: Path) -> tuple[Path, Path]:
+    config = tmp_path / "mailflow.toml"
+    config.write_text(
+        f"""
+[mail]
+domain = "example.test"
+bot_address = "bot@example.test"
+[imap]
+host = "127.0.0.1"
+port = 1143
+security = "plain"
+user = "bot@example.test"
+password_env = "UNUSED_IMAP_PASSWORD"
+[smtp]
+host = "127.0.0.1"
+port = 1025
+security = "plain"
+[database]
+url = "sqlite:///{tmp_path / "mf.db"}"
+[schedule]
+timezone = "Asia/Shanghai"
+[[people.person]]
+email = "alice@example.test"
+name = "Alice Wang"
+locale = "en"
+timezone = "Europe/London"
+[[people.person]]
+email = "bob@example.test"
+name = "张伟"
+aliases = ["bob"]
+locale = "zh_CN"
+""",
+        encoding="utf-8",
+    )
+    # A date well ahead of today, so the meeting is never in the past whenever the suite runs.
+    start = (datetime.now(UTC) + timedelta(days=40)).strftime("%Y-%m-%dT09:30:00")
+    meeting = tmp_path / "meeting.toml"
+    meeting.write_text(
+        f"""
+title = "Budget review 预算评审"
+start = {start}
+duration = 45
+timezone = "Asia/Shanghai"
+organiser = "alice@example.test"
+attendees = ["@bob", "Guest <guest@partner.example>"]
+[[agenda]]
+topic = "Budget 预算"
+owner = "@bob"
+minutes = 30
+""",
+        encoding="utf-8",
+    )
+    return config, meeting
+
+
+def test_meeting_preview_writes_one_eml_per_attendee(tmp_path: Path) -> None:
+    config, meeting = _meeting_setup(tmp_path)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["meeting", "preview", str(meeting), "--out", str(out), "--config", str(config)]
+    )
+    assert result.exit_code == 0, result.output
+    files = sorted(out.glob("*.eml"))
+    assert [f.name for f in files] == ["01-bob@example.test.eml", "02-guest@partner.example.eml"]
+    to_bob = message_from_bytes(files[0].read_bytes(), policy=policy.default)
+    assert str(to_bob["Subject"]).startswith("会议通知：Budget review 预算评审")
+    methods = [
+        p.get_param("method") for p in to_bob.walk() if p.get_content_type() == "text/calendar"
+    ]
+    assert methods == ["REQUEST"]
+    assert any(p.get_filename() == "invite.ics" for p in to_bob.walk())
+
+
+def test_meeting_add_stores_once_and_queues_the_receipt(tmp_path: Path) -> None:
+    config, meeting = _meeting_setup(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(main, ["meeting", "add", str(meeting), "--config", str(config)])
+    again = runner.invoke(main, ["meeting", "add", str(meeting), "--config", str(config)])
+    assert first.exit_code == 0, first.output
+    assert "created" in first.output
+    assert again.exit_code == 0 and "updated" in again.output
+    engine = create_engine(f"sqlite:///{tmp_path / 'mf.db'}")
+    try:
+        with engine.connect() as connection:
+            meetings = connection.execute(select(Meeting.title, Meeting.invite_sequence)).all()
+            receipts = connection.execute(
+                select(OutboxRow.recipients).where(OutboxRow.kind == "receipt")
+            ).all()
+    finally:
+        engine.dispose()
+    assert meetings == [("Budget review 预算评审", 0)], (
+        "the same file twice: one meeting, no change"
+    )
+    assert [r.recipients for r in receipts] == [["alice@example.test"]]
+
+
+def test_meeting_add_refuses_an_unknown_attendee(tmp_path: Path) -> None:
+    config, meeting = _meeting_setup(tmp_path)
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace("@bob", "@nobody"), "utf-8")
+    result = CliRunner().invoke(main, ["meeting", "add", str(meeting), "--config", str(config)])
+    assert result.exit_code == 1
+    assert "nobody" in result.output

@@ -19,6 +19,7 @@ from mailflow.adapters.imap import ImapMailbox
 from mailflow.config.schema import Config, Folders
 from mailflow.devstack import BOT, MailStack
 from mailflow.inbound import apply as apply_module
+from mailflow.inbound import handlers
 from mailflow.inbound.pipeline import InboundPipeline
 from mailflow.tracker import repo
 from mailflow.tracker.models import InboundMessage
@@ -130,7 +131,7 @@ def test_failing_handler_quarantines_that_message_only(
     def broken(*args: object) -> apply_module.Outcome:
         raise RuntimeError("handler bug")
 
-    monkeypatch.setitem(apply_module.HANDLERS, "unknown", broken)
+    monkeypatch.setitem(handlers.HANDLERS, "unknown", broken)
     mailstack.append(BOT, _mail("will break"))
     mailstack.append(BOT, _mail("fine", Auto_Submitted="auto-replied"))
     pipeline = InboundPipeline(app_config, session_factory, clock)

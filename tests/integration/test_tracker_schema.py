@@ -44,6 +44,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def make_meeting(uid: str = "m1@example.com", **overrides: object) -> Meeting:
     fields: dict[str, object] = {
         "uid": uid,
+        "invite_uid": uid,
+        "thread_root": f"<thread.{uid}>",
         "title": "Weekly sync",
         "organiser_email": "org@example.com",
         "starts_at": datetime(2025, 3, 12, 10, 0, tzinfo=SHANGHAI),
@@ -63,7 +65,7 @@ def test_migrations_create_exactly_the_models_schema(db_url: URL) -> None:
         assert current_revision(engine) is None
         assert not is_up_to_date(engine)
         upgrade(engine)
-        assert current_revision(engine) == head_revision() == "0001"
+        assert current_revision(engine) == head_revision() == "0002"
         assert is_up_to_date(engine)
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})

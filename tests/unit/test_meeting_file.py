@@ -52,7 +52,7 @@ def test_the_example_file_is_valid() -> None:
     assert draft.problems == []
     spec = draft.spec
     assert spec is not None
-    assert spec.start == datetime(2025, 3, 10, 9, 30, tzinfo=SHANGHAI)
+    assert spec.start == datetime(2027, 3, 10, 9, 30, tzinfo=SHANGHAI)
     assert spec.end - spec.start == timedelta(minutes=90)
     assert spec.organiser.email == "wang.fang@example.com"
     assert spec.scribe == "li.na@example.com"

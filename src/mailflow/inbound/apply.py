@@ -1,6 +1,7 @@
-"""Apply a classified message to the tracker: the one place inbound mail writes domain state.
+"""What applying an inbound message means: its context, its outcome, the handler contract.
 
-A handler per kind, ``(ApplyContext, InboundMail, Classification) -> Outcome``. Handlers run inside
+A handler per kind, ``(ApplyContext, InboundMail, Classification) -> Outcome``, listed in
+:mod:`mailflow.inbound.handlers`; the two simplest live here. Handlers run inside
 the message's own savepoint (see ``pipeline.py``): whatever they write is kept only together with
 the message's inbound record. Raising :class:`~mailflow.errors.MessageError` quarantines the message
 with that reason; any other exception does the same, with the exception as the reason.
@@ -8,7 +9,7 @@ with that reason; any other exception does the same, with the exception as the r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -50,17 +51,3 @@ def record_machine_mail(ctx: ApplyContext, mail: InboundMail, found: Classificat
 def leave_for_person(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
     """Nothing mailflow understands: stays in the inbox, flagged, for a person to read."""
     return Outcome("left_for_person", "inbox", found.reason)
-
-
-HANDLERS: Mapping[str, Handler] = {
-    "bounce": record_machine_mail,
-    "auto_reply": record_machine_mail,
-    "feedback_report": record_machine_mail,
-    "read_receipt": record_machine_mail,
-    "unknown": leave_for_person,
-}
-
-
-def apply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
-    handler = HANDLERS.get(found.kind, leave_for_person)
-    return handler(ctx, mail, found)

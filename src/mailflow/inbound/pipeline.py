@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from mailflow.clock import Clock
 from mailflow.config.schema import Config
 from mailflow.errors import MessageError
-from mailflow.inbound.apply import ApplyContext, Destination, Outcome, apply
+from mailflow.inbound.apply import ApplyContext, Destination, Outcome
 from mailflow.inbound.classify import Classification, classify
+from mailflow.inbound.handlers import apply
 from mailflow.inbound.mail import InboundMail
 from mailflow.tracker import repo
 

@@ -1,13 +1,13 @@
-"""Build outgoing messages: the headers every mail from mailflow carries, and renderers per kind.
+"""Build outgoing messages: the headers every mail from mailflow carries, and plain messages.
 
 Pure: a renderer turns an outbox row's payload into an ``EmailMessage``; the sender adds the
-Message-ID it recorded before sending. Rendering is looked up by the row's ``kind`` in
-:data:`RENDERERS`; later kinds (notices with invites, minutes, reminders, digests) add one entry.
+Message-ID it recorded before sending. The renderers per outbox kind are listed in
+:mod:`mailflow.outbound.registry`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -84,17 +84,3 @@ def render_plain_message(
     if html:
         msg.add_alternative(str(html), subtype="html")
     return msg
-
-
-Renderer = Callable[[RenderContext, Sequence[str], Mapping[str, Any]], EmailMessage]
-
-RENDERERS: dict[str, Renderer] = {"message": render_plain_message}
-
-
-def render(
-    ctx: RenderContext, kind: str, recipients: Sequence[str], payload: Mapping[str, Any]
-) -> EmailMessage:
-    renderer = RENDERERS.get(kind)
-    if renderer is None:
-        raise RenderError(f"no renderer for outbox kind {kind!r}")
-    return renderer(ctx, recipients, payload)

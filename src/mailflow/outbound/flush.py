@@ -22,7 +22,8 @@ from mailflow.clock import Clock
 from mailflow.config.schema import Config
 from mailflow.errors import PermanentDeliveryError, TemporaryDeliveryError
 from mailflow.outbound import outbox
-from mailflow.outbound.compose import RenderContext, RenderError, new_message_id, render
+from mailflow.outbound.compose import RenderContext, RenderError, new_message_id
+from mailflow.outbound.registry import render
 from mailflow.tracker import repo
 
 log = logging.getLogger("mailflow.outbound")

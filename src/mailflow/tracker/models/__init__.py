@@ -14,7 +14,13 @@ from mailflow.tracker.models.enums import (
 )
 from mailflow.tracker.models.items import ActionItem, ItemHistory
 from mailflow.tracker.models.mail import InboundMessage, MailboxCheckpoint, OutboxRow
-from mailflow.tracker.models.meetings import AgendaItem, Attendee, Meeting, MeetingOccurrence
+from mailflow.tracker.models.meetings import (
+    AgendaItem,
+    Attendee,
+    Meeting,
+    MeetingOccurrence,
+    MeetingRevision,
+)
 from mailflow.tracker.models.minutes import Decision, Dispute, Minutes
 from mailflow.tracker.models.ops import Counter, DaemonStatus, Lease
 from mailflow.tracker.models.people import Person
@@ -39,6 +45,7 @@ __all__ = [
     "MailboxCheckpoint",
     "Meeting",
     "MeetingOccurrence",
+    "MeetingRevision",
     "MeetingSource",
     "MeetingStatus",
     "Minutes",

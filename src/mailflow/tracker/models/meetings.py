@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -45,6 +46,16 @@ class Meeting(Base):
         enum_type(MeetingStatus, "status"), default=MeetingStatus.SCHEDULED
     )
     source: Mapped[MeetingSource] = mapped_column(enum_type(MeetingSource, "source"))
+    # The meeting as its organiser last described it (a MeetingSpec as JSON, see meeting_codec):
+    # the columns above are kept in step with it for queries; rendering reads this.
+    spec: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # mailflow's own invite: its UID (the organiser's UID for mail/CLI meetings, a derived one for
+    # meetings that arrived as someone else's calendar invite) and its SEQUENCE, bumped whenever
+    # mailflow announces a change.
+    invite_uid: Mapped[str] = mapped_column(String(255), unique=True)
+    invite_sequence: Mapped[int] = mapped_column(default=0)
+    # Message-ID every mail about this meeting refers to, so they form one thread.
+    thread_root: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -59,6 +70,19 @@ class Meeting(Base):
     attendees: Mapped[list[Attendee]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="Attendee.id"
     )
+
+
+class MeetingRevision(Base):
+    """Each version of a meeting mailflow announced, so an update can say what changed."""
+
+    __tablename__ = "meeting_revisions"
+    __table_args__ = (UniqueConstraint("meeting_id", "invite_sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    invite_sequence: Mapped[int]
+    spec: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
 
 
 class MeetingOccurrence(Base):
@@ -125,5 +149,9 @@ class Attendee(Base):
     delegated_to: Mapped[str | None] = mapped_column(String(320))
     responded_at: Mapped[datetime | None]
     comment: Mapped[str | None] = mapped_column(Text)
+    # The invite SEQUENCE this attendee was last sent (None: never notified), and when they were
+    # taken off the meeting (they then get a CANCEL once, if they had been notified).
+    notified_sequence: Mapped[int | None]
+    removed_at: Mapped[datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendees")

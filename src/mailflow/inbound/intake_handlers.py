@@ -1,0 +1,71 @@
+"""Inbound handlers that take meetings in: the organiser's calendar invite and "MEETING:" mail."""
+
+from __future__ import annotations
+
+from mailflow.domain.directory import Directory
+from mailflow.errors import MessageError
+from mailflow.inbound.apply import ApplyContext, Outcome
+from mailflow.inbound.classify import Classification
+from mailflow.inbound.itip import parse_itip
+from mailflow.inbound.mail import InboundMail
+from mailflow.inbound.meeting_mail import parse_meeting_mail
+from mailflow.services.intake import IntakeReport, take_draft, take_specs
+from mailflow.tracker import repo
+from mailflow.tracker.models import MeetingSource
+
+
+def _outcome(report: IntakeReport) -> Outcome:
+    # A rejected intake was still understood and answered: it is filed, not quarantined.
+    done = report.outcome in ("created", "updated", "cancelled")
+    return Outcome("applied" if done else "ignored", "processed", report.summary)
+
+
+def _sender_zone(ctx: ApplyContext, sender: str) -> str:
+    person = Directory(ctx.config.people.people).by_email(sender)
+    return (person.timezone if person else None) or ctx.config.schedule.timezone
+
+
+def take_calendar_invite(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
+    """REQUEST or CANCEL from the organiser's calendar (Outlook, Google, Apple, Thunderbird)."""
+    itip = parse_itip(mail.message, floating_tz=_sender_zone(ctx, mail.sender))
+    if itip is None or not itip.requests:
+        raise MessageError("calendar data without a usable event")
+    report = take_specs(
+        ctx.session,
+        itip.requests,
+        source=MeetingSource.ITIP,
+        sender=mail.sender,
+        config=ctx.config,
+        now=ctx.now,
+        receipt_to=mail.sender,
+        receipt_key=repo.message_key(mail.message_id, mail.raw),
+        in_reply_to=mail.message_id,
+        subject=mail.subject,
+        notes=itip.problems,
+    )
+    return _outcome(report)
+
+
+def take_meeting_mail(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
+    """A plain "MEETING: <title>" / "会议通知：<title>" mail with field lines."""
+    if not mail.sender:
+        raise MessageError("a meeting request without a From address cannot be answered")
+    draft = parse_meeting_mail(
+        mail.message,
+        directory=Directory(ctx.config.people.people),
+        now=ctx.now,
+        default_timezone=_sender_zone(ctx, mail.sender),
+        domain=ctx.config.mail.domain,
+    )
+    report = take_draft(
+        ctx.session,
+        draft,
+        source=MeetingSource.MAIL,
+        organiser=mail.sender,
+        config=ctx.config,
+        now=ctx.now,
+        receipt_key=repo.message_key(mail.message_id, mail.raw),
+        in_reply_to=mail.message_id,
+        subject=mail.subject,
+    )
+    return _outcome(report)
