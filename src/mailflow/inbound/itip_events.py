@@ -8,7 +8,7 @@ replying ATTENDEE.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, get_args
 
 from mailflow.domain.meeting import AttendeeSpec, MeetingSpec, PartStat, Role
@@ -134,6 +134,11 @@ def meeting_spec(
         extra["all_day"] = "true"
     if rooms:
         extra["rooms"] = ", ".join(r for r in rooms if r)
+    stamp = getattr(event.get("DTSTAMP"), "dt", None)
+    if isinstance(stamp, datetime):
+        # With an equal SEQUENCE the later DTSTAMP is the newer version (RFC 5546 2.1.5): Google
+        # moves a meeting's place without bumping SEQUENCE.
+        extra["dtstamp"] = stamp.astimezone(UTC).isoformat()
     recurrence_range = getattr(event.get("RECURRENCE-ID"), "params", {}).get("RANGE")
     if recurrence_range:
         extra["recurrence_range"] = str(recurrence_range).upper()

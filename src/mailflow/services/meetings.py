@@ -99,9 +99,9 @@ def apply_spec(
     previous = stored_spec(meeting)
     if spec.recurrence_id is not None:
         return _apply_occurrence(session, meeting, previous, spec, now)
-    if source is MeetingSource.ITIP and spec.sequence <= meeting.sequence and meeting.spec:
+    if source is MeetingSource.ITIP and not _newer(spec, previous):
         # RFC 5546: a REQUEST not newer than what we hold is stale (a resend or a reordering).
-        note = f"SEQUENCE {spec.sequence} is not newer than the stored {meeting.sequence}"
+        note = f"SEQUENCE {spec.sequence} is not newer than the stored {previous.sequence}"
         return IntakeResult("ignored", meeting, spec, previous, notes=[note])
     if spec.status == "CANCELLED":
         meeting.status = MeetingStatus.CANCELLED
@@ -115,6 +115,14 @@ def apply_spec(
     if _material(previous) != _material(spec):
         _announce(session, meeting, spec, now)
     return IntakeResult("updated", meeting, spec, previous)
+
+
+def _newer(spec: MeetingSpec, stored: MeetingSpec) -> bool:
+    """RFC 5546 2.1.5: a higher SEQUENCE wins; with an equal one, the later DTSTAMP."""
+    if spec.sequence != stored.sequence:
+        return spec.sequence > stored.sequence
+    stamp, stored_stamp = spec.extra.get("dtstamp"), stored.extra.get("dtstamp")
+    return stamp is not None and stored_stamp is not None and stamp > stored_stamp
 
 
 def _material(spec: MeetingSpec) -> MeetingSpec:
