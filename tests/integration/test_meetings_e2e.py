@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.adapters.imap import ImapMailbox
-from mailflow.adapters.smtp import SmtpSender
 from mailflow.config.schema import (
     CalendarSettings,
     Config,
@@ -30,11 +28,9 @@ from mailflow.config.schema import (
     Secret,
 )
 from mailflow.devstack import BOT, MailStack
-from mailflow.inbound.pipeline import InboundPipeline
-from mailflow.outbound.flush import OutboxFlusher
-from mailflow.planning import Planner
 from mailflow.tracker.models import Attendee, Meeting, MeetingStatus
 from tests.conftest import SteppingClock
+from tests.integration.cycle import Cycle
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ALICE, BOB, CAROL = "alice@example.test", "bob@example.test", "carol@example.test"
@@ -65,39 +61,6 @@ def config(app_config: Config, monkeypatch: pytest.MonkeyPatch) -> Config:
         ),
         people=PeopleSettings(people=PEOPLE),
     )
-
-
-class Cycle:
-    """The daemon's three jobs, run by hand at the stepping clock's time."""
-
-    def __init__(
-        self,
-        config: Config,
-        stack: MailStack,
-        sessions: sessionmaker[Session],
-        clock: SteppingClock,
-    ) -> None:
-        self.config, self.stack, self.sessions, self.clock = config, stack, sessions, clock
-        self.pipeline = InboundPipeline(config, sessions, clock)
-        self.planner = Planner(config, sessions, clock)
-        self.flusher = OutboxFlusher(
-            config, sessions, clock, lambda: SmtpSender(config.smtp, None), worker="t:1"
-        )
-
-    def run(self) -> None:
-        with ImapMailbox(self.config.imap, self.stack.password) as mailbox:
-            mailbox.ensure_folders()
-            self.pipeline.poll(mailbox)
-        self.planner.plan()
-        self.flusher.flush()
-
-    def inbox(self, user: str) -> list[EmailMessage]:
-        found = []
-        for raw in self.stack.messages(user):
-            msg = message_from_bytes(raw, policy=policy.default)
-            assert isinstance(msg, EmailMessage)
-            found.append(msg)
-        return found
 
 
 def _invite(msg: EmailMessage) -> icalendar.Calendar:

@@ -51,9 +51,15 @@ Classifier = Callable[[InboundMail], Classification | None]
 
 def _registry() -> tuple[Classifier, ...]:
     # Imported here so each classifier module can import Classification from this one.
-    from mailflow.inbound.classifiers import auto_reply, itip, meeting_request, reports
+    from mailflow.inbound.classifiers import auto_reply, itip, meeting_request, reply, reports
 
-    return (reports.classify, auto_reply.classify, itip.classify, meeting_request.classify)
+    return (
+        reports.classify,
+        auto_reply.classify,
+        itip.classify,
+        reply.classify,
+        meeting_request.classify,
+    )
 
 
 def classify(mail: InboundMail, classifiers: Sequence[Classifier] | None = None) -> Classification:

@@ -6,6 +6,7 @@ left for a person.
 
 from __future__ import annotations
 
+from mailflow.inbound import auth_results
 from mailflow.inbound.apply import (
     ApplyContext,
     Handler,
@@ -15,19 +16,33 @@ from mailflow.inbound.apply import (
 )
 from mailflow.inbound.classify import Classification
 from mailflow.inbound.intake_handlers import take_calendar_invite, take_meeting_mail
+from mailflow.inbound.machine_handlers import take_bounce
 from mailflow.inbound.mail import InboundMail
+from mailflow.inbound.reply_handlers import refuse, take_calendar_reply, take_counter, take_reply
+
+# Machine mail is never acted on for a person, and unknown mail only waits for one: neither needs
+# an authenticated sender.
+_UNCHECKED = {record_machine_mail, take_bounce, leave_for_person}
 
 HANDLERS: dict[str, Handler] = {
-    "bounce": record_machine_mail,
+    "bounce": take_bounce,
     "auto_reply": record_machine_mail,
     "feedback_report": record_machine_mail,
     "read_receipt": record_machine_mail,
     "itip_request": take_calendar_invite,
     "itip_cancel": take_calendar_invite,
+    "itip_reply": take_calendar_reply,
+    "itip_counter": take_counter,
+    "reply": take_reply,
     "meeting_request": take_meeting_mail,
     "unknown": leave_for_person,
 }
 
 
 def apply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
-    return HANDLERS.get(found.kind, leave_for_person)(ctx, mail, found)
+    handler = HANDLERS.get(found.kind, leave_for_person)
+    if ctx.config.mail.require_authenticated_senders and handler not in _UNCHECKED:
+        verdict = auth_results.check(mail.headers)
+        if not verdict.authenticated:
+            return refuse(ctx, mail, f"the sender could not be authenticated ({verdict.reason})")
+    return handler(ctx, mail, found)

@@ -7,6 +7,7 @@ Message-ID it recorded before sending. The renderers per outbox kind are listed 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,8 +30,19 @@ class RenderContext:
     now: datetime
 
 
+# Every Message-ID mailflow writes ends in ".mailflow@<domain>", so a reply to any of them is
+# recognised from its In-Reply-To/References alone, before any database lookup.
+MESSAGE_ID_MARK = ".mailflow@"
+
+
 def new_message_id(domain: str) -> str:
-    return make_msgid(domain=domain)
+    return make_msgid(idstring="mailflow", domain=domain)
+
+
+def thread_root_id(key: str, domain: str) -> str:
+    """The stable Message-ID a thread (a meeting's mails) refers to."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+    return f"<{digest}.thread.mailflow@{domain}>"
 
 
 def _one_line(value: str) -> str:

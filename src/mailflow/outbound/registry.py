@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from email.message import EmailMessage
 from typing import Any
 
+from mailflow.outbound.answer import render_answer_row
 from mailflow.outbound.compose import RenderContext, RenderError, render_plain_message
 from mailflow.outbound.notice_mail import render_notice_row
 from mailflow.outbound.receipt import render_receipt_row
@@ -16,6 +17,7 @@ RENDERERS: dict[str, Renderer] = {
     "message": render_plain_message,
     "notice": render_notice_row,
     "receipt": render_receipt_row,
+    "answer": render_answer_row,
 }
 
 

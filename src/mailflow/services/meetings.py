@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from mailflow.domain.meeting import MeetingSpec
 from mailflow.domain.meeting_codec import from_json, to_json
+from mailflow.outbound.compose import thread_root_id
 from mailflow.tracker.models import (
     AgendaItem,
     Attendee,
@@ -138,7 +139,7 @@ def _create(
         uid=spec.uid,
         invite_uid=invite_uid,
         invite_sequence=0,
-        thread_root=f"<meeting.{hashlib.sha256(invite_uid.encode()).hexdigest()[:24]}@{domain}>",
+        thread_root=thread_root_id(invite_uid, domain),
         source=source,
         status=MeetingStatus.SCHEDULED,
         created_at=now,

@@ -6,7 +6,6 @@ meeting from this file would get (``meeting add`` of the same file yields the sa
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import datetime
 from email.message import EmailMessage
@@ -16,7 +15,7 @@ from pathlib import Path
 from mailflow.config.schema import Config
 from mailflow.domain.directory import Directory
 from mailflow.domain.meeting import MeetingSpec
-from mailflow.outbound.compose import RenderContext, new_message_id
+from mailflow.outbound.compose import RenderContext, new_message_id, thread_root_id
 from mailflow.outbound.notice_mail import notice_payload, render_notice_row
 from mailflow.services.intake import without_bot
 
@@ -24,9 +23,8 @@ from mailflow.services.intake import without_bot
 def preview_notices(config: Config, spec: MeetingSpec, now: datetime) -> list[EmailMessage]:
     spec = without_bot(spec, config.mail.bot_address)
     directory = Directory(config.people.people)
-    thread_root = (
-        f"<meeting.{hashlib.sha256(spec.uid.encode()).hexdigest()[:24]}@{config.mail.domain}>"
-    )
+    # meeting add gives a mail or file meeting its own UID as invite UID: the same thread.
+    thread_root = thread_root_id(spec.uid, config.mail.domain)
     ctx = RenderContext(config, now)
     messages = []
     for attendee in spec.attendees:

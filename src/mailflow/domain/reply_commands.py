@@ -1,0 +1,66 @@
+"""Commands in the new text of a reply, English and Chinese: RSVP words and STATUS.
+
+Pure: text in (already trimmed of quotes and signature), commands out. A command is a keyword at
+the start of a line, optionally followed by free text (the RSVP comment). Longer keywords are
+tried first, so "不参加" is never read as "参加". Callers act on the first RSVP only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Verb = Literal["rsvp", "status"]
+PartStat = Literal["ACCEPTED", "DECLINED", "TENTATIVE"]
+
+
+@dataclass(frozen=True)
+class Command:
+    verb: Verb
+    args: dict[str, str]
+    line: str
+
+
+_RSVP_WORDS: dict[str, PartStat] = {
+    "accept": "ACCEPTED",
+    "accepted": "ACCEPTED",
+    "参加": "ACCEPTED",
+    "出席": "ACCEPTED",
+    "接受": "ACCEPTED",
+    "decline": "DECLINED",
+    "declined": "DECLINED",
+    "不参加": "DECLINED",
+    "不出席": "DECLINED",
+    "拒绝": "DECLINED",
+    "tentative": "TENTATIVE",
+    "待定": "TENTATIVE",
+    "可能参加": "TENTATIVE",
+}
+_STATUS_WORDS = ("status", "状态", "回复情况")
+_KEYWORDS = sorted([*_RSVP_WORDS, *_STATUS_WORDS], key=len, reverse=True)
+# A keyword stands alone or is followed by punctuation or a space: "Accepted" is a command,
+# "Acceptance criteria" is not, and "参加会议的人" is a sentence, not an RSVP. Everyday words
+# that open sentences ("yes", "no", "maybe") are deliberately not commands.
+_LINE = re.compile(
+    r"^[\s\-*•>]*(?P<word>" + "|".join(re.escape(k) for k in _KEYWORDS) + r")"
+    r"(?P<rest>(?:[\s:：,，.。!！;；-].*)?)$",
+    re.IGNORECASE,
+)
+
+
+def parse_commands(text: str) -> list[Command]:
+    """Every command line in ``text``, in order."""
+    commands: list[Command] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        match = _LINE.match(line)
+        if match is None:
+            continue
+        word = match["word"].lower()
+        rest = match["rest"].strip(" \t:：,，.。!！;；-")
+        if word in _STATUS_WORDS:
+            commands.append(Command("status", {}, line))
+        else:
+            commands.append(Command("rsvp", {"partstat": _RSVP_WORDS[word], "comment": rest}, line))
+    return commands

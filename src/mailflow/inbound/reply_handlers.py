@@ -1,0 +1,186 @@
+"""Inbound handlers for answers: calendar RSVPs (REPLY), proposals (COUNTER), plain-text replies.
+
+A calendar answer is recorded and not answered: the person's calendar already shows it. A
+plain-text reply is answered once: the RSVP recorded, the RSVP summary (STATUS, organiser or
+scribe only), or the list of valid commands. Whatever is refused is recorded, quarantined and
+answered once with the reason.
+"""
+
+from __future__ import annotations
+
+from email.message import Message
+
+from mailflow.domain.reply_commands import parse_commands
+from mailflow.errors import MessageError
+from mailflow.inbound.apply import ApplyContext, Outcome
+from mailflow.inbound.classify import Classification
+from mailflow.inbound.itip import parse_itip
+from mailflow.inbound.mail import InboundMail
+from mailflow.inbound.mailtext import body_text, cut_quote
+from mailflow.outbound import answer_texts as texts
+from mailflow.services.replies import answer, locale_of, resolve_target
+from mailflow.services.rsvp import meeting_for_uid, record_rsvp, summary
+from mailflow.tracker import repo
+
+
+def new_text(message: Message) -> str:
+    """The reply's own words: quotes and signature removed (never read a command in a quote)."""
+    return cut_quote(body_text(message))
+
+
+def _key(mail: InboundMail, purpose: str) -> str:
+    return f"{purpose}:{repo.message_key(mail.message_id, mail.raw)}"
+
+
+def refuse(ctx: ApplyContext, mail: InboundMail, reason: str) -> Outcome:
+    """Refused: recorded and quarantined, and the person is told why, once."""
+    if mail.sender:
+        answer(
+            ctx.session,
+            ctx.config,
+            mail,
+            key=_key(mail, "refused"),
+            to=mail.sender,
+            paragraphs=texts.refused(locale_of(ctx.config, mail.sender), reason),
+            now=ctx.now,
+        )
+    return Outcome("refused", "quarantine", reason)
+
+
+def take_calendar_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
+    itip = parse_itip(mail.message, floating_tz=ctx.config.schedule.timezone)
+    if itip is None or not itip.replies:
+        raise MessageError("a calendar REPLY without any attendee's answer")
+    recorded = 0
+    for reply in itip.replies:
+        meeting = meeting_for_uid(ctx.session, reply.uid)
+        if meeting is None:
+            continue
+        result = record_rsvp(
+            ctx.session,
+            meeting,
+            attendee=reply.attendee,
+            sender=mail.sender,
+            partstat=reply.partstat,
+            comment=reply.comment,
+            recurrence_id=reply.recurrence_id,
+            now=ctx.now,
+            dtstamp=reply.dtstamp,
+        )
+        if result.status == "not_sender":
+            return refuse(ctx, mail, f"an answer for {reply.attendee} must come from that address")
+        recorded += result.status == "recorded"
+    if not recorded:
+        return Outcome("ignored", "processed", "no answer for a meeting mailflow knows")
+    return Outcome("applied", "processed", f"{recorded} RSVP(s) recorded")
+
+
+def take_counter(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
+    """A proposed new time goes to the organiser, who decides in their own calendar."""
+    itip = parse_itip(mail.message, floating_tz=ctx.config.schedule.timezone)
+    if itip is None or not itip.counters:
+        raise MessageError("a COUNTER without a proposal")
+    forwarded = 0
+    for counter in itip.counters:
+        meeting = meeting_for_uid(ctx.session, counter.uid)
+        if meeting is None:
+            continue
+        organiser = meeting.organiser_email
+        when = "?"
+        if counter.start is not None:
+            when = counter.start.strftime("%Y-%m-%d %H:%M %Z")
+            if counter.end is not None:
+                when += counter.end.strftime(" – %H:%M")
+        answer(
+            ctx.session,
+            ctx.config,
+            mail,
+            key=_key(mail, f"counter:{meeting.id}"),
+            to=organiser,
+            subject=f"COUNTER: {meeting.title}",
+            paragraphs=texts.counter_forward(
+                locale_of(ctx.config, organiser),
+                meeting.title,
+                counter.attendee or mail.sender,
+                when,
+                counter.comment,
+            ),
+            now=ctx.now,
+            meeting_id=meeting.id,
+        )
+        forwarded += 1
+    if not forwarded:
+        return Outcome("ignored", "processed", "a proposal for a meeting mailflow does not know")
+    return Outcome("applied", "processed", "proposal forwarded to the organiser")
+
+
+def take_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
+    target = resolve_target(ctx.session, mail, ctx.config)
+    if target.forged:
+        return refuse(ctx, mail, target.how)
+    meeting = target.meeting
+    if meeting is None:
+        return Outcome("left_for_person", "inbox", target.how)
+    sender = mail.sender
+    locale = locale_of(ctx.config, sender)
+    commands = parse_commands(new_text(mail.message))
+    status = next((c for c in commands if c.verb == "status"), None)
+    rsvp = next((c for c in commands if c.verb == "rsvp"), None)
+    if status is not None:
+        if sender not in {meeting.organiser_email, meeting.scribe_email}:
+            return refuse(
+                ctx, mail, "only the organiser or the scribe may ask for the RSVP summary"
+            )
+        counts, rows = summary(meeting)
+        answer(
+            ctx.session,
+            ctx.config,
+            mail,
+            key=_key(mail, "status"),
+            to=sender,
+            paragraphs=texts.rsvp_summary(locale, meeting.title, counts),
+            table=(
+                texts.summary_headers(locale),
+                [(n, texts.PARTSTAT_LABEL[texts.lang(locale)].get(p, p), c) for n, p, c in rows],
+            ),
+            now=ctx.now,
+            meeting_id=meeting.id,
+        )
+        return Outcome("applied", "processed", "RSVP summary sent")
+    if rsvp is not None:
+        result = record_rsvp(
+            ctx.session,
+            meeting,
+            attendee=sender,
+            sender=sender,
+            partstat=rsvp.args["partstat"],
+            comment=rsvp.args["comment"],
+            recurrence_id=None,
+            now=ctx.now,
+        )
+        if result.status == "not_attendee":
+            return refuse(ctx, mail, f"{sender} is not an attendee of “{meeting.title}”")
+        answer(
+            ctx.session,
+            ctx.config,
+            mail,
+            key=_key(mail, "rsvp"),
+            to=sender,
+            paragraphs=texts.rsvp_recorded(
+                locale, meeting.title, rsvp.args["partstat"], rsvp.args["comment"]
+            ),
+            now=ctx.now,
+            meeting_id=meeting.id,
+        )
+        return Outcome("applied", "processed", f"RSVP {rsvp.args['partstat']} recorded")
+    answer(
+        ctx.session,
+        ctx.config,
+        mail,
+        key=_key(mail, "help"),
+        to=sender,
+        paragraphs=texts.help_text(locale, meeting.title),
+        now=ctx.now,
+        meeting_id=meeting.id,
+    )
+    return Outcome("ignored", "processed", "no command in the reply: help sent")

@@ -1,0 +1,81 @@
+"""A hard bounce marks the address as failing and tells each affected organiser once.
+
+Temporary failures (4.x.x, "delayed" warnings) change nothing: the message may still arrive.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailflow.config.schema import Config
+from mailflow.outbound import outbox
+from mailflow.outbound.answer import answer_payload
+from mailflow.outbound.answer_texts import bounce_notice
+from mailflow.services.replies import locale_of
+from mailflow.tracker.models import Attendee, Meeting, MeetingStatus, Person
+
+
+def record_hard_bounce(
+    session: Session,
+    config: Config,
+    *,
+    recipients: Sequence[str],
+    reason: str,
+    now: datetime,
+) -> int:
+    """Mark each address failing; queue one notice per (address, organiser). Returns notices."""
+    notices = 0
+    for address in {r.lower() for r in recipients}:
+        person = session.scalar(select(Person).where(Person.email == address))
+        if person is None:
+            person = Person(email=address, created_at=now, updated_at=now)
+            session.add(person)
+        person.failing_since = person.failing_since or now
+        person.bounce_count += 1
+        person.last_bounce_at = now
+        person.last_bounce_reason = reason[:2000]
+        person.updated_at = now
+        notices += _tell_organisers(session, config, address, reason, now)
+    return notices
+
+
+def _tell_organisers(
+    session: Session, config: Config, address: str, reason: str, now: datetime
+) -> int:
+    meetings = session.scalars(
+        select(Meeting)
+        .join(Attendee, Attendee.meeting_id == Meeting.id)
+        .where(
+            Attendee.email == address,
+            Attendee.removed_at.is_(None),
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.ends_at > now,
+        )
+        .distinct()
+    )
+    by_organiser: dict[str, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:
+        by_organiser[meeting.organiser_email].append(meeting)
+    told = 0
+    for organiser, affected in by_organiser.items():
+        locale = locale_of(config, organiser)
+        payload = answer_payload(
+            locale=locale,
+            subject=f"Bounce: {address}" if not locale.startswith("zh") else f"退信：{address}",
+            paragraphs=bounce_notice(locale, address, reason, [m.title for m in affected]),
+        )
+        told += outbox.enqueue(
+            session,
+            key=f"bounce:{address}:{organiser}",
+            kind="answer",
+            recipients=[organiser],
+            payload=payload,
+            now=now,
+            meeting_id=affected[0].id,
+        )
+    return told

@@ -1,0 +1,113 @@
+"""Which meeting a reply is about, and the answers mailflow sends back to people.
+
+A reply is routed by its signed plus-address first (it survives clients that drop In-Reply-To),
+then by its thread headers: the Message-ID of an outbox row or a meeting's thread root. A token
+whose signature does not hold is a forgery and is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailflow.config.schema import Config
+from mailflow.domain.directory import Directory
+from mailflow.domain.tokens import token_of, verify
+from mailflow.inbound.mail import InboundMail
+from mailflow.outbound import outbox
+from mailflow.outbound.answer import answer_payload
+from mailflow.outbound.answer_texts import re_subject
+from mailflow.tracker.models import Meeting, OutboxRow
+
+_ID = r"<[^<>\s]+>"
+
+
+@dataclass(frozen=True)
+class Target:
+    meeting: Meeting | None
+    forged: bool = False
+    how: str = ""
+
+
+def _message_ids(mail: InboundMail) -> list[str]:
+    # Newest first: In-Reply-To, then References from the end.
+    found = re.findall(_ID, mail.header("In-Reply-To"))
+    found += list(reversed(re.findall(_ID, mail.header("References"))))
+    return list(dict.fromkeys(found))
+
+
+def resolve_target(session: Session, mail: InboundMail, config: Config) -> Target:
+    secret = config.mail.token_secret.reveal().encode() if config.mail.token_secret.key else b""
+    addresses = [
+        a
+        for name in ("To", "Cc", "Delivered-To", "X-Original-To")
+        for a in mail.header(name).replace(",", " ").replace("<", " ").replace(">", " ").split()
+    ]
+    for address in addresses:
+        token = token_of(address, config.mail.bot_address)
+        if token is None:
+            continue
+        verified = verify(secret, token)
+        if verified is None:
+            return Target(None, forged=True, how=f"reply token {token!r} is not ours")
+        if verified.kind == "m" and verified.ref.isdigit():
+            meeting = session.get(Meeting, int(verified.ref))
+            if meeting is not None:
+                return Target(meeting, how="reply token")
+    ids = _message_ids(mail)
+    if ids:
+        meeting_id = session.scalar(
+            select(OutboxRow.meeting_id).where(
+                OutboxRow.message_id.in_(ids), OutboxRow.meeting_id.is_not(None)
+            )
+        )
+        meeting = (
+            session.get(Meeting, meeting_id)
+            if meeting_id is not None
+            else session.scalar(select(Meeting).where(Meeting.thread_root.in_(ids)))
+        )
+        if meeting is not None:
+            return Target(meeting, how="thread")
+    return Target(None, how="no meeting found for the reply")
+
+
+def locale_of(config: Config, address: str) -> str:
+    person = Directory(config.people.people).by_email(address)
+    return (person.locale if person else None) or config.mail.default_locale
+
+
+def answer(
+    session: Session,
+    config: Config,
+    mail: InboundMail,
+    *,
+    key: str,
+    to: str,
+    paragraphs: Sequence[str],
+    now: datetime,
+    table: tuple[Sequence[str], Sequence[Sequence[str]]] | None = None,
+    subject: str | None = None,
+    meeting_id: int | None = None,
+) -> None:
+    """Queue one answer to a person's mail; the key makes it once per message and purpose."""
+    payload = answer_payload(
+        locale=locale_of(config, to),
+        subject=subject or re_subject(mail.subject or "mailflow"),
+        paragraphs=paragraphs,
+        in_reply_to=mail.message_id,
+        table=table,
+    )
+    outbox.enqueue(
+        session,
+        key=key,
+        kind="answer",
+        recipients=[to],
+        payload=payload,
+        now=now,
+        meeting_id=meeting_id,
+    )

@@ -1,0 +1,90 @@
+"""Record an attendee's answer (RSVP): from their calendar (iTIP REPLY) or a plain-text reply.
+
+Only the attendee may answer for themselves: the mail's sender must be the answering attendee.
+An answer for one occurrence of a series gets its own row (keyed by RECURRENCE-ID); an older
+answer arriving after a newer one (by DTSTAMP) is ignored.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from mailflow.services.meetings import find_by_invite_uid, find_meeting
+from mailflow.tracker.models import Attendee, Meeting, PartStat, recurrence_key
+
+RsvpStatus = Literal["recorded", "unknown_meeting", "not_attendee", "not_sender", "stale"]
+
+
+@dataclass(frozen=True)
+class RsvpResult:
+    status: RsvpStatus
+    meeting: Meeting | None = None
+    partstat: str | None = None
+
+
+def meeting_for_uid(session: Session, uid: str) -> Meeting | None:
+    """Replies carry mailflow's invite UID; a reply to the organiser's own UID is accepted too."""
+    return find_by_invite_uid(session, uid) or find_meeting(session, uid)
+
+
+def record_rsvp(
+    session: Session,
+    meeting: Meeting,
+    *,
+    attendee: str,
+    sender: str,
+    partstat: str,
+    comment: str | None,
+    recurrence_id: datetime | None,
+    now: datetime,
+    dtstamp: datetime | None = None,
+) -> RsvpResult:
+    attendee, sender = attendee.lower(), sender.lower()
+    if attendee != sender:
+        return RsvpResult("not_sender", meeting)
+    series = next(
+        (a for a in meeting.attendees if a.email == attendee and a.recurrence_id == ""), None
+    )
+    if series is None or series.removed_at is not None:
+        return RsvpResult("not_attendee", meeting)
+    key = recurrence_key(recurrence_id)
+    row = series if key == "" else _occurrence_row(meeting, series, key)
+    answered_at = dtstamp or now
+    if row.responded_at is not None and answered_at < row.responded_at:
+        return RsvpResult("stale", meeting, str(row.partstat))
+    row.partstat = PartStat(partstat)
+    row.comment = comment or None
+    row.responded_at = answered_at
+    return RsvpResult("recorded", meeting, partstat)
+
+
+def _occurrence_row(meeting: Meeting, series: Attendee, key: str) -> Attendee:
+    for row in meeting.attendees:
+        if row.email == series.email and row.recurrence_id == key:
+            return row
+    row = Attendee(
+        email=series.email,
+        name=series.name,
+        role=series.role,
+        partstat=PartStat.NEEDS_ACTION,
+        recurrence_id=key,
+    )
+    meeting.attendees.append(row)
+    return row
+
+
+def summary(meeting: Meeting) -> tuple[dict[str, int], list[tuple[str, str, str]]]:
+    """Counts by PARTSTAT and one row per current attendee (whole-series answers)."""
+    rows = [
+        (a.name or a.email, str(a.partstat), a.comment or "")
+        for a in meeting.attendees
+        if a.recurrence_id == "" and a.removed_at is None
+    ]
+    order = ["ACCEPTED", "TENTATIVE", "DECLINED", "DELEGATED", "NEEDS-ACTION"]
+    counted = Counter(partstat for _, partstat, _ in rows)
+    return {k: counted[k] for k in order if counted[k]}, rows
