@@ -220,6 +220,76 @@ def meeting_preview(path: Path, out: Path, config_path: Path) -> None:
 
 
 @main.command()
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
+def inspect(path: Path, as_json: bool, config_path: Path | None) -> None:
+    """Classify and parse one raw message (.eml); print what mailflow would do. No DB, no mail."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from mailflow.config.load import load_config
+    from mailflow.inbound.inspect import inspect_message
+
+    timezone = "UTC"
+    if config_path is not None:
+        try:
+            timezone = load_config(config_path).schedule.timezone
+        except MailflowError as exc:
+            _fail(exc)
+    report = inspect_message(path.read_bytes(), now=SystemClock().now(), timezone=timezone)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    table = Table(show_header=False)
+    for key, value in report.items():
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        table.add_row(key, shown)
+    Console().print(table)
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(path_type=Path, exists=True))
+@CONFIG_OPTION
+def import_archive(path: Path, config_path: Path) -> None:
+    """Feed an mbox file or a Maildir through the inbound pipeline (migrations, replays)."""
+    import dataclasses
+
+    from rich.progress import Progress
+
+    from mailflow.config.load import load_config
+    from mailflow.inbound.archive import ArchiveMailbox
+    from mailflow.inbound.pipeline import InboundPipeline
+    from mailflow.tracker import db as tracker_db
+
+    try:
+        cfg = load_config(config_path)
+        archive = ArchiveMailbox(path)
+        # The archive gets its own checkpoint and records name it as their mailbox.
+        folders = dataclasses.replace(cfg.imap.folders, inbox=f"import:{path.resolve()}")
+        cfg = dataclasses.replace(cfg, imap=dataclasses.replace(cfg.imap, folders=folders))
+        engine = tracker_db.make_engine(cfg.database.url)
+    except MailflowError as exc:
+        _fail(exc)
+        return
+    try:
+        tracker_db.upgrade(engine)
+        pipeline = InboundPipeline(cfg, tracker_db.make_session_factory(engine), SystemClock())
+        with Progress() as progress:
+            task = progress.add_task(f"importing {path.name}", total=len(archive))
+            result = pipeline.poll(
+                archive, on_batch=lambda done, total: progress.update(task, completed=done)
+            )
+    finally:
+        archive.close()
+        engine.dispose()
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(result.by_outcome.items()))
+    click.echo(f"{result.fetched} message(s): {outcomes or 'nothing new'}")
+
+
+@main.command()
 @click.option(
     "--dir",
     "workdir",

@@ -79,7 +79,9 @@ class InboundPipeline:
         self._sessions = sessions
         self._clock = clock
 
-    def poll(self, mailbox: Mailbox) -> PollResult:
+    def poll(
+        self, mailbox: Mailbox, on_batch: Callable[[int, int], None] | None = None
+    ) -> PollResult:
         """Handle every message above the checkpoint; returns what happened, for logs and tests."""
         inbox = self._config.imap.folders.inbox
         uidvalidity = mailbox.select(inbox)
@@ -102,6 +104,8 @@ class InboundPipeline:
         uids = sorted(uid for uid in mailbox.uids_after(last_uid) if uid > last_uid)
         for batch in _chunks(uids, self._config.imap.batch_size):
             self._batch(mailbox, batch, uidvalidity, result)
+            if on_batch is not None:
+                on_batch(result.fetched, len(uids))
         return result
 
     def _batch(
