@@ -14,7 +14,7 @@ from mailflow.domain.reply_commands import parse_commands
 from mailflow.inbound.classify import classify
 from mailflow.inbound.itip import parse_itip
 from mailflow.inbound.mail import InboundMail
-from mailflow.inbound.reply_handlers import new_text
+from mailflow.inbound.reply_text import new_text
 
 
 def _mail_date(mail: InboundMail, fallback: datetime) -> datetime:

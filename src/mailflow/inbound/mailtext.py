@@ -4,8 +4,9 @@ Declared charsets lie (a GB2312 label on GBK text, a Big5 label on UTF-8), so :f
 tries UTF-8 first (non-UTF-8 CJK text is almost never valid UTF-8), then the declared charset with
 GB2312/GBK widened to GB18030, then GB18030 and Big5, and finally replaces what is left.
 
-:func:`cut_quote` is deliberately simple (quote marks and the common reply headers); the
-reply-trimming work of the inbound issue may replace it with a better one behind the same name.
+:func:`cut_quote` keeps its name for its callers and delegates to
+:func:`~mailflow.inbound.reply_trim.trim_reply`, which knows the quote headers of every common
+client in many languages.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import codecs
 import contextlib
 import email.errors
 import email.header
-import re
 from collections.abc import Iterator
 from email.message import Message
 from html.parser import HTMLParser
+
+from mailflow.inbound.reply_trim import trim_reply
 
 # Charsets whose real-world text is a superset: decode with the superset.
 _WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030"}
@@ -145,35 +147,9 @@ def html_to_text(html: str) -> str:
     return "\n".join(("> " * depth + text).rstrip() for depth, text in builder.lines).strip()
 
 
-# Lines that open a quoted earlier message, in the languages and clients seen in practice.
-_QUOTE_HEADERS = re.compile(
-    r"^\s*(?:on\b.{0,200}\bwrote:\s*$"
-    r"|在.{0,200}写道\s*[:：]\s*$"
-    r"|-{2,}\s*(?:original message|forwarded message|原始邮件|转发的邮件)\s*-{2,}"
-    r"|(?:发件人|寄件者)\s*[:：]"
-    r"|_{10,}\s*$"
-    r"|--\s*$)",
-    re.IGNORECASE,
-)
-_OUTLOOK_FROM = re.compile(r"^\s*from\s*:", re.IGNORECASE)
-_OUTLOOK_NEXT = re.compile(r"^\s*(?:sent|date|to|subject)\s*:", re.IGNORECASE)
-
-
 def cut_quote(text: str) -> str:
-    """The new text of a mail: lines up to the first quote header, without ``>`` lines."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    kept: list[str] = []
-    for index, line in enumerate(lines):
-        if _QUOTE_HEADERS.match(line):
-            break
-        # Outlook's block: "From: ..." followed by "Sent:"/"To:" lines; a lone "From:" is kept.
-        if _OUTLOOK_FROM.match(line) and any(
-            _OUTLOOK_NEXT.match(n) for n in lines[index + 1 : index + 4]
-        ):
-            break
-        if not line.lstrip().startswith(">"):
-            kept.append(line)
-    return "\n".join(kept).strip("\n")
+    """The new text of a mail: quotes, forwarded parts and signature removed (see reply_trim)."""
+    return trim_reply(text)
 
 
 def header_text(message: Message, name: str) -> str:

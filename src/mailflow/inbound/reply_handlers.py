@@ -8,24 +8,17 @@ answered once with the reason.
 
 from __future__ import annotations
 
-from email.message import Message
-
 from mailflow.domain.reply_commands import parse_commands
 from mailflow.errors import MessageError
 from mailflow.inbound.apply import ApplyContext, Outcome
 from mailflow.inbound.classify import Classification
 from mailflow.inbound.itip import parse_itip
 from mailflow.inbound.mail import InboundMail
-from mailflow.inbound.mailtext import body_text, cut_quote
+from mailflow.inbound.reply_text import new_text
 from mailflow.outbound import answer_texts as texts
 from mailflow.services.replies import answer, locale_of, resolve_target
 from mailflow.services.rsvp import meeting_for_uid, record_rsvp, summary
 from mailflow.tracker import repo
-
-
-def new_text(message: Message) -> str:
-    """The reply's own words: quotes and signature removed (never read a command in a quote)."""
-    return cut_quote(body_text(message))
 
 
 def _key(mail: InboundMail, purpose: str) -> str:
