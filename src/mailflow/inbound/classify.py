@@ -51,9 +51,17 @@ Classifier = Callable[[InboundMail], Classification | None]
 
 def _registry() -> tuple[Classifier, ...]:
     # Imported here so each classifier module can import Classification from this one.
-    from mailflow.inbound.classifiers import auto_reply, itip, meeting_request, reply, reports
+    from mailflow.inbound.classifiers import (
+        auto_reply,
+        bounce,
+        itip,
+        meeting_request,
+        reply,
+        reports,
+    )
 
     return (
+        bounce.classify,
         reports.classify,
         auto_reply.classify,
         itip.classify,

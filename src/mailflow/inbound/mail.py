@@ -16,12 +16,20 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 from functools import cached_property
 
+from mailflow.inbound.mailtext import decode_bytes
+
 _HEADER_PARSER = BytesHeaderParser()
 
 
 def _text(value: str) -> str:
-    """Undecodable raw bytes (surrogates from the parser) become U+FFFD, so text can be stored."""
-    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """Raw 8-bit header bytes (kept by the parser as surrogates) decoded as body text is.
+
+    SMTPUTF8 mail and some Chinese clients send unencoded UTF-8 or GBK in headers; they are read
+    as UTF-8, then GB18030, then Big5, and whatever is left becomes U+FFFD so it can be stored.
+    """
+    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    return decode_bytes(value.encode("utf-8", "surrogateescape"))
 
 
 class InboundMail:
@@ -40,12 +48,21 @@ class InboundMail:
         assert isinstance(parsed, EmailMessage)  # policy.default always builds EmailMessage
         return parsed
 
+    def _raw_header(self, name: str) -> str | None:
+        # compat32 wraps a value holding raw 8-bit bytes in a Header whose str() is U+FFFD; the
+        # raw items keep those bytes (as surrogates) so they can still be decoded.
+        wanted = name.lower()
+        for key, value in self.headers.raw_items():
+            if key.lower() == wanted:
+                return str(value)
+        return None
+
     def header(self, name: str) -> str:
-        """The first value of a header, unfolded and stripped; '' when absent or undecodable."""
-        value = self.headers.get(name)
+        """The first value of a header, unfolded and stripped; '' when absent."""
+        value = self._raw_header(name)
         if value is None:
             return ""
-        return " ".join(_text(str(value)).split())
+        return " ".join(_text(value).split())
 
     @cached_property
     def message_id(self) -> str | None:
@@ -59,14 +76,15 @@ class InboundMail:
 
     @cached_property
     def subject(self) -> str:
-        raw = self.headers.get("Subject")
+        raw = self._raw_header("Subject")
         if raw is None:
             return ""
+        raw = _text(raw)
         try:
-            decoded = str(email.header.make_header(email.header.decode_header(str(raw))))
+            decoded = str(email.header.make_header(email.header.decode_header(raw)))
         except (UnicodeError, LookupError, email.errors.HeaderParseError):
-            decoded = str(raw)
-        return " ".join(_text(decoded).split())
+            decoded = raw
+        return " ".join(decoded.split())
 
     @property
     def content_type(self) -> str:

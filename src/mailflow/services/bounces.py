@@ -33,7 +33,7 @@ def record_hard_bounce(
     for address in {r.lower() for r in recipients}:
         person = session.scalar(select(Person).where(Person.email == address))
         if person is None:
-            person = Person(email=address, created_at=now, updated_at=now)
+            person = Person(email=address, bounce_count=0, created_at=now, updated_at=now)
             session.add(person)
         person.failing_since = person.failing_since or now
         person.bounce_count += 1
@@ -47,16 +47,16 @@ def record_hard_bounce(
 def _tell_organisers(
     session: Session, config: Config, address: str, reason: str, now: datetime
 ) -> int:
+    # A subquery rather than DISTINCT: PostgreSQL cannot compare the JSON columns DISTINCT needs.
+    invited = select(Attendee.meeting_id).where(
+        Attendee.email == address, Attendee.removed_at.is_(None)
+    )
     meetings = session.scalars(
-        select(Meeting)
-        .join(Attendee, Attendee.meeting_id == Meeting.id)
-        .where(
-            Attendee.email == address,
-            Attendee.removed_at.is_(None),
+        select(Meeting).where(
+            Meeting.id.in_(invited),
             Meeting.status == MeetingStatus.SCHEDULED,
             Meeting.ends_at > now,
         )
-        .distinct()
     )
     by_organiser: dict[str, list[Meeting]] = defaultdict(list)
     for meeting in meetings:

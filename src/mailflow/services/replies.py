@@ -76,6 +76,28 @@ def resolve_target(session: Session, mail: InboundMail, config: Config) -> Targe
     return Target(None, how="no meeting found for the reply")
 
 
+_MACHINE_LOCALS = {
+    "mailer-daemon",
+    "postmaster",
+    "no-reply",
+    "noreply",
+    "donotreply",
+    "do-not-reply",
+}
+
+
+def is_automatic(mail: InboundMail) -> bool:
+    """Marked as sent without a person (RFC 3834 and common practice), or from a mail system."""
+    auto = mail.header("Auto-Submitted").lower()
+    if auto and not auto.startswith("no"):
+        return True
+    if mail.header("X-Autoreply") or mail.header("X-Autorespond"):
+        return True
+    if mail.header("Precedence").lower() in {"bulk", "junk", "auto_reply"}:
+        return True
+    return mail.sender.partition("@")[0] in _MACHINE_LOCALS
+
+
 def locale_of(config: Config, address: str) -> str:
     person = Directory(config.people.people).by_email(address)
     return (person.locale if person else None) or config.mail.default_locale
@@ -94,7 +116,13 @@ def answer(
     subject: str | None = None,
     meeting_id: int | None = None,
 ) -> None:
-    """Queue one answer to a person's mail; the key makes it once per message and purpose."""
+    """Queue one answer to a person's mail; the key makes it once per message and purpose.
+
+    Nothing is queued when the mail was sent by a machine (an auto-responder, a calendar robot,
+    a mail system): answering machines is how mail loops start.
+    """
+    if is_automatic(mail):
+        return
     payload = answer_payload(
         locale=locale_of(config, to),
         subject=subject or re_subject(mail.subject or "mailflow"),
