@@ -8,7 +8,14 @@ from typing import Any
 
 from mailflow.outbound.answer import render_answer_row
 from mailflow.outbound.compose import RenderContext, RenderError, render_plain_message
+from mailflow.outbound.items_mail import render_item_assignment_row, render_item_receipt_row
+from mailflow.outbound.minutes_mail import (
+    render_minutes_reminder_row,
+    render_minutes_skeleton_row,
+)
+from mailflow.outbound.minutes_receipt import render_minutes_receipt_row
 from mailflow.outbound.notice_mail import render_notice_row
+from mailflow.outbound.official_minutes import render_official_minutes_row
 from mailflow.outbound.receipt import render_receipt_row
 
 Renderer = Callable[[RenderContext, Sequence[str], Mapping[str, Any]], EmailMessage]
@@ -18,6 +25,12 @@ RENDERERS: dict[str, Renderer] = {
     "notice": render_notice_row,
     "receipt": render_receipt_row,
     "answer": render_answer_row,
+    "minutes_skeleton": render_minutes_skeleton_row,
+    "official_minutes": render_official_minutes_row,
+    "minutes_reminder": render_minutes_reminder_row,
+    "minutes_receipt": render_minutes_receipt_row,
+    "item_assignment": render_item_assignment_row,
+    "item_receipt": render_item_receipt_row,
 }
 
 

@@ -31,6 +31,7 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
+        dict[str, Any] | None: JSON(),
         list[str]: JSON(),
     }
 

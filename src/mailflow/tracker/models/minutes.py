@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -27,6 +28,9 @@ class Minutes(Base):
     # Set when the official minutes went out to everyone; NULL while still to be sent.
     official_sent_at: Mapped[datetime | None]
     is_correction: Mapped[bool] = mapped_column(default=False)
+    # The minutes as parsed and as the official mail showed them (decisions, actions with their
+    # refs, disputes, next meeting, attendance, problems), so a correction can list its changes.
+    content: Mapped[dict[str, Any] | None]
 
 
 class Decision(Base):

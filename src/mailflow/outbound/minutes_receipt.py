@@ -1,0 +1,143 @@
+"""Outbox kind ``minutes_receipt``: the answer to the scribe once their minutes were applied.
+
+It says what was recorded (decisions, action items with their refs, disputes), lists every line
+that could not be used with why and what to write instead (the rest of the minutes still apply),
+and which version this is, with the changes when it corrects an earlier one. It answers the
+scribe's mail: ``Auto-Submitted: auto-replied`` (RFC 3834), in the meeting's thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from email.message import EmailMessage
+from typing import Any
+
+from mailflow.domain.minutes import Problem
+from mailflow.outbound.compose import RenderContext
+from mailflow.outbound.items_export import ItemRow
+from mailflow.outbound.minutes_parts import (
+    Threading,
+    assemble,
+    item_json,
+    item_view,
+    items_of,
+    namer,
+    one_line,
+    problem_json,
+    problems_of,
+    re_subject,
+    reading,
+    recipient_name,
+    render_bodies,
+    strings,
+    text_of,
+    valid_zone,
+)
+from mailflow.outbound.templating import is_chinese
+
+_SUBJECTS = {
+    "en": {
+        "applied": "Minutes applied: {title}",
+        "correction": "Corrected minutes applied: {title}",
+    },
+    "zh": {"applied": "会议纪要已登记：{title}", "correction": "更正后的会议纪要已登记：{title}"},
+}
+
+
+def minutes_receipt_payload(
+    *,
+    title: str,
+    decisions: Sequence[str],
+    actions: Sequence[ItemRow],
+    disputes: Sequence[ItemRow] = (),
+    problems: Sequence[Problem] = (),
+    version: int = 1,
+    correction: bool = False,
+    changes: Sequence[str] = (),
+    created: int | None = None,
+    locale: str | None,
+    timezone: str | None = None,
+    in_reply_to: str | None = None,
+    subject: str | None = None,
+    thread_root: str | None = None,
+) -> dict[str, Any]:
+    """The receipt for the scribe's mail ``in_reply_to`` (whose ``subject`` it answers).
+
+    ``actions`` and ``disputes`` are the items as recorded, with their refs; ``created`` is how
+    many action items are new (default: all of them); ``changes`` lists what a correction changed
+    from the previous version.
+    """
+    if version < 1:
+        raise ValueError(f"minutes versions start at 1, not {version}")
+    return {
+        "title": title,
+        "counts": {
+            "decisions": len(decisions),
+            "actions": len(actions) if created is None else created,
+            "disputes": len(disputes),
+        },
+        "decisions": [str(text) for text in decisions],
+        "items": [item_json(item) for item in actions],
+        "disputes": [item_json(item) for item in disputes],
+        "problems": [problem_json(problem) for problem in problems],
+        "version": version,
+        "correction": correction,
+        "changes": [str(change) for change in changes],
+        "locale": locale,
+        "timezone": timezone,
+        "in_reply_to": in_reply_to,
+        "subject": subject,
+        "thread_root": thread_root,
+    }
+
+
+def render_minutes_receipt_row(
+    ctx: RenderContext, recipients: Sequence[str], payload: Mapping[str, Any]
+) -> EmailMessage:
+    """The receipt (text and HTML with the same content) to the scribe in ``recipients``."""
+    with reading("minutes_receipt"):
+        wanted = text_of(payload, "locale")
+        title = one_line(str(payload["title"]))
+        decisions = strings(payload, "decisions")
+        actions, disputes = items_of(payload, "items"), items_of(payload, "disputes")
+        problems = problems_of(payload, "problems")
+        stored = payload.get("counts") or {}
+        # A correction keeps the refs of items still there: it counts only those it created.
+        counts = {
+            "decisions": int(stored.get("decisions", len(decisions))),
+            "actions": int(stored.get("actions", len(actions))),
+            "disputes": int(stored.get("disputes", len(disputes))),
+        }
+        version, correction = int(payload.get("version") or 1), bool(payload.get("correction"))
+        changes = strings(payload, "changes")
+        zone = valid_zone(text_of(payload, "timezone"), ctx.config.schedule.timezone)
+        original = text_of(payload, "subject")
+        threading = Threading(
+            thread_root=text_of(payload, "thread_root"), in_reply_to=text_of(payload, "in_reply_to")
+        )
+    name = namer(ctx)
+
+    def values(locale: str) -> dict[str, Any]:
+        return {
+            "locale": locale,
+            "title": title,
+            "recipient_name": recipient_name(recipients, name),
+            "counts": counts,
+            "decisions": decisions,
+            "actions": [item_view(item, locale, name, zone) for item in actions],
+            "disputes": [item_view(item, locale, name, zone) for item in disputes],
+            "problems": [
+                {"line": p.line, "reason": p.reason, "hint": p.hint or ""} for p in problems
+            ],
+            "version": version,
+            "correction": correction,
+            "changes": changes,
+        }
+
+    bodies = render_bodies(ctx, "minutes_receipt", wanted, values)
+    words = _SUBJECTS["zh" if is_chinese(bodies[2]) else "en"]
+    fallback = words["correction" if correction else "applied"].format(title=title)
+    subject = re_subject(original, fallback) if threading.in_reply_to else fallback
+    return assemble(
+        ctx, recipients, subject=subject, bodies=bodies, threading=threading, answer=True
+    )
