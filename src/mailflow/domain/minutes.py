@@ -1,0 +1,54 @@
+"""Minutes as plain values: what the minutes parser produces and the minutes mails consume.
+
+Pure data, no ORM. Owners are resolved to email addresses against the people directory; what
+could not be resolved is not guessed but listed in ``problems`` with what to write instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One line the parser could not use: the line as written, why, and what to write instead."""
+
+    line: str
+    reason: str
+    hint: str | None = None
+    code: str | None = None  # machine-readable kind, e.g. "unknown_owner", "bad_due"
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    owner: str | None  # email once resolved
+    owner_raw: str
+    task: str
+    deliverable: str | None = None
+    due: date | None = None
+    due_time: time | None = None
+    due_raw: str | None = None
+    department: str | None = None
+    kind: str = "action"  # "action" or "dispute" (an open question with an owner and a due date)
+
+
+@dataclass(frozen=True)
+class NextMeetingSpec:
+    raw: str
+    start: datetime | None = None
+    location: str | None = None
+    topic: str | None = None
+    date_only: bool = False  # a date was given without a time of day
+
+
+@dataclass(frozen=True)
+class MinutesDoc:
+    decisions: tuple[str, ...] = ()
+    actions: tuple[ActionSpec, ...] = ()
+    disputes: tuple[ActionSpec, ...] = ()
+    next_meeting: NextMeetingSpec | None = None
+    attendees: tuple[str, ...] = ()  # emails of who actually attended (ATTENDEES: / 出席：)
+    info: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
