@@ -1,0 +1,196 @@
+"""Read a deadline as people write it in minutes and replies, relative to a reference moment.
+
+Pure: text, the reference ``now`` (the meeting's start, or a reply's date) and the business
+calendar in, a :class:`Due` or None out. Dates and times themselves are read by
+:func:`mailflow.domain.when.parse_when`; this module adds what deadlines need on top:
+
+- markers around the date are dropped: ``by``, ``before``, ``due``, ``until``, ``deadline``,
+  ``截止``, ``截至``, ``于`` in front, ``前``, ``之前``, ``以前``, ``为止``, ``内`` behind;
+- ``3/8`` is month/day (the US and the Chinese order agree), ``3/8/2025`` is refused like
+  ``parse_when`` refuses ``10/03/2025``; a date without a year follows ``parse_when``'s rule, so a
+  ``1/5`` written at a December meeting is next January;
+- ``in 3 business days`` / ``3个工作日内`` count business days of the calendar after the meeting
+  day; ``in 3 days`` / ``3天内`` and ``in 2 weeks`` / ``2周内`` count calendar days;
+- ``end of month`` / ``月底前``, ``end of next month`` / ``下月底``, ``end of year`` / ``年底``,
+  ``end of week`` / ``本周内`` (that week's Friday), ``end of next week`` / ``下周内``, ``by Q3`` /
+  ``三季度末`` (the quarter's last day; next year's only when this year's is over half a year ago);
+- weekdays follow ``parse_when``: ``by Friday`` said on a Friday is that same day, ``next Friday``
+  and ``下周五`` are the Friday of the following week;
+- a time of day alone (``at 3pm``) is not a deadline: a date is needed.
+
+A *relative* deadline (a weekday, ``tomorrow``, a count of days, an end of month) that falls on a
+weekend or holiday moves back to the last business day before it, because "by Friday" when Friday
+is a public holiday means the last working day before it — unless that would put it before the
+reference day, then it stays. An *absolute* date (``2025-03-08``, ``3月8日``) is kept as written:
+the scribe chose it; :attr:`Due.business_day` lets the caller point it out.
+"""
+
+from __future__ import annotations
+
+import calendar as monthcal
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from mailflow.domain.business_calendar import BusinessCalendar
+from mailflow.domain.when import When, parse_when, zh_int
+
+_NUM = r"(\d+|[零〇一二两三四五六七八九十]+)"
+_LEAD = re.compile(
+    r"^(?:due(?:\s+(?:date|by|on))?|deadline|no later than|not later than|on or before|by|before"
+    r"|until|till|on|截止(?:日期|时间)?|截至|期限|最晚|不晚于|于|在|到)\s*[:：]?\s*"
+)
+_TRAIL = re.compile(r"\s*(?:前完成|之前|以前|为止|前|之内|以内|内|at the latest)[.。]?$")
+_BUSINESS = re.compile(rf"^(?:in|within)?\s*{_NUM}\s*(?:个)?\s*(?:business|working|work)\s*days?$")
+_BUSINESS_ZH = re.compile(rf"^{_NUM}\s*个?\s*工作日$")
+_DAYS = re.compile(rf"^(?:in|within)?\s*{_NUM}\s*(?:calendar\s+)?(?:days?|天)$")
+_WEEKS = re.compile(rf"^(?:in|within)?\s*{_NUM}\s*(?:weeks?|个?(?:周|星期|礼拜))$")
+_ENDS: dict[str, tuple[str, int]] = {}
+_ENDS |= dict.fromkeys(("end of month", "end of the month", "end of this month", "eom"), ("m", 0))
+_ENDS |= dict.fromkeys(("月底", "月末", "本月底", "本月末", "这个月底", "当月底"), ("m", 0))
+_ENDS |= dict.fromkeys(("本月", "这个月", "this month"), ("m", 0))
+_ENDS |= dict.fromkeys(("end of next month", "下月底", "下个月底", "下月末", "下月"), ("m", 1))
+_ENDS |= dict.fromkeys(("下个月",), ("m", 1))
+_ENDS |= dict.fromkeys(("end of year", "end of the year", "end of this year", "年底"), ("y", 0))
+_ENDS |= dict.fromkeys(("年末", "今年底", "本年底"), ("y", 0))
+_ENDS |= dict.fromkeys(("end of week", "end of the week", "end of this week", "eow"), ("w", 0))
+_ENDS |= dict.fromkeys(("this week",), ("w", 0))
+_ENDS |= dict.fromkeys(("本周内", "这周内", "本周末", "这周末", "本周"), ("w", 0))
+_ENDS |= dict.fromkeys(("end of next week", "下周内", "下周末", "下周", "next week"), ("w", 1))
+_QUARTER = re.compile(r"^(?:end of\s+)?q([1-4])(?:\s*末)?$|^(?:第)?([一二三四])季度末?$")
+_MONTH_DAY = re.compile(r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?![\d/])")
+_MON = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_ABSOLUTE = re.compile(
+    rf"\d{{1,2}}\s*月|\d{{4}}[-/.年]|\b{_MON}\.?\s+\d|\d(?:st|nd|rd|th)?\s+{_MON}\b"
+)
+# Something that names a day; without one, parse_when would read "3pm" as today at 15:00.
+_DATEISH = re.compile(
+    _ABSOLUTE.pattern
+    + r"|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|(?:周|星期|礼拜)[一二三四五六日天1-7]"
+    r"|today|tomorrow|tonight|今天|今日|明天|明日|后天|大后天|今晚|明早|明晚"
+)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A deadline: its day, maybe a time, the phrase as written and how it was reached."""
+
+    day: date
+    time: time | None
+    raw: str
+    relative: bool
+    moved_from: date | None = None  # the non-business day a relative deadline fell on
+    business_day: bool = True  # False for an absolute date on a weekend or holiday
+
+
+def fold(text: str) -> str:
+    """The comparison form: NFKC, casefolded, dashes unified, one space between words."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.sub(r"[–—−]", "-", text).split())
+
+
+def _strip_markers(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LEAD.sub("", text).strip(" ,，:：")
+        text = _TRAIL.sub("", text).strip(" ,，:：")
+    return text
+
+
+def parse_due(text: str, *, now: datetime, calendar: BusinessCalendar) -> Due | None:
+    """The deadline ``text`` names, read relative to ``now`` (see the module docstring)."""
+    phrase = _strip_markers(fold(text))
+    if not phrase:
+        return None
+    today = now.date()
+    counted = _counted(phrase, today, calendar)
+    if counted is not None:
+        return _relative(counted, None, text, today, calendar)
+    when = parse_moment(phrase, now=now)
+    if when is None:
+        return None
+    moment = None if when.date_only else when.start.timetz().replace(tzinfo=None)
+    if _ABSOLUTE.search(_MONTH_DAY.sub(r"\1月\2日", phrase)):
+        day = when.start.date()
+        return Due(day, moment, _raw(text), False, None, calendar.is_business_day(day))
+    return _relative(when.start.date(), moment, text, today, calendar)
+
+
+def parse_moment(text: str, *, now: datetime) -> When | None:
+    """The date, maybe with a time, in ``text`` (``3/8`` is month/day); a time alone is None."""
+    phrase = _MONTH_DAY.sub(r"\1月\2日", fold(text))
+    if _DATEISH.search(phrase) is None or now.tzinfo is None:
+        return None
+    return parse_when(phrase, now=now, tz=now.tzinfo)
+
+
+def _relative(
+    day: date, moment: time | None, text: str, today: date, calendar: BusinessCalendar
+) -> Due:
+    moved = day
+    while not calendar.is_business_day(moved) and moved > today:
+        moved -= timedelta(days=1)
+    if moved == day or not calendar.is_business_day(moved):
+        return Due(day, moment, _raw(text), True)
+    return Due(moved, moment, _raw(text), True, day)
+
+
+def _raw(text: str) -> str:
+    """The phrase as written, without the punctuation that ended its sentence."""
+    return text.strip().rstrip(" .。,，;；")
+
+
+def _counted(phrase: str, today: date, calendar: BusinessCalendar) -> date | None:
+    """Deadlines counted from ``today``: days, business days, weeks and ends of periods."""
+    if phrase in _ENDS:
+        unit, ahead = _ENDS[phrase]
+        if unit == "w":
+            return today + timedelta(days=4 - today.weekday(), weeks=ahead)
+        if unit == "y":
+            return date(today.year, 12, 31)
+        year, month = divmod(today.month - 1 + ahead, 12)
+        year, month = today.year + year, month + 1
+        return date(year, month, monthcal.monthrange(year, month)[1])
+    quarter = _QUARTER.match(phrase)
+    if quarter is not None:
+        number = zh_int(quarter.group(1) or quarter.group(2)) or 1
+        end = date(today.year, 3 * number, monthcal.monthrange(today.year, 3 * number)[1])
+        # Like a date without a year: only more than half a year back means next year's.
+        return end if end >= today - timedelta(days=183) else end.replace(year=today.year + 1)
+    for pattern, unit in ((_BUSINESS, "b"), (_BUSINESS_ZH, "b"), (_DAYS, "d"), (_WEEKS, "w")):
+        match = pattern.match(phrase)
+        if match is None:
+            continue
+        count = zh_int(match.group(1))
+        if count is None or not 0 < count <= 366:
+            return None
+        if unit == "b":
+            return calendar.add_business_days(today, count)
+        return today + timedelta(days=count * (7 if unit == "w" else 1))
+    return None
+
+
+_CUT_AFTER = frozenset(" \t,，;；:：。.、!！")
+
+
+def cuttable(text: str, index: int) -> bool:
+    """Whether ``text`` may be cut before ``index`` without splitting a number or a word."""
+    if index <= 0 or index >= len(text):
+        return True
+    before, after = text[index - 1], text[index]
+    # A number belongs to what follows it: "3号会议室" is not "3" and "号会议室".
+    if before.isdigit() and after.isalnum():
+        return False
+    return not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum())
+
+
+def leading_due(text: str, *, now: datetime, calendar: BusinessCalendar) -> tuple[Due, str] | None:
+    """The longest deadline ``text`` starts with and the text after it (``3月20日 等供应商``)."""
+    for cut in range(len(text), 0, -1):
+        if cuttable(text, cut) and text[cut - 1] not in _CUT_AFTER:
+            due = parse_due(text[:cut], now=now, calendar=calendar)
+            if due is not None:
+                return due, text[cut:].strip()
+    return None
