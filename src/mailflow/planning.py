@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 
 from mailflow.clock import Clock
 from mailflow.config.schema import Config
+from mailflow.services.minutes_mails import plan_minutes
 from mailflow.services.notices import plan_notices
 
 log = logging.getLogger("mailflow.plan")
 
 PlannerFn = Callable[[Session, datetime, Config], int]
 
-PLANNERS: list[tuple[str, PlannerFn]] = [("notices", plan_notices)]
+PLANNERS: list[tuple[str, PlannerFn]] = [("notices", plan_notices), ("minutes", plan_minutes)]
 
 
 class Planner:

@@ -56,6 +56,7 @@ def _registry() -> tuple[Classifier, ...]:
         bounce,
         itip,
         meeting_request,
+        minutes,
         reply,
         reports,
     )
@@ -66,6 +67,7 @@ def _registry() -> tuple[Classifier, ...]:
         auto_reply.classify,
         itip.classify,
         reply.classify,
+        minutes.classify,
         meeting_request.classify,
     )
 

@@ -18,6 +18,7 @@ from mailflow.inbound.classify import Classification
 from mailflow.inbound.intake_handlers import take_calendar_invite, take_meeting_mail
 from mailflow.inbound.machine_handlers import take_bounce
 from mailflow.inbound.mail import InboundMail
+from mailflow.inbound.minutes_handlers import take_minutes_mail
 from mailflow.inbound.reply_handlers import refuse, take_calendar_reply, take_counter, take_reply
 
 # Machine mail is never acted on for a person, and unknown mail only waits for one: neither needs
@@ -34,6 +35,7 @@ HANDLERS: dict[str, Handler] = {
     "itip_reply": take_calendar_reply,
     "itip_counter": take_counter,
     "reply": take_reply,
+    "minutes": take_minutes_mail,
     "meeting_request": take_meeting_mail,
     "unknown": leave_for_person,
 }

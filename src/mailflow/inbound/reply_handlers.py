@@ -14,11 +14,21 @@ from mailflow.inbound.apply import ApplyContext, Outcome
 from mailflow.inbound.classify import Classification
 from mailflow.inbound.itip import parse_itip
 from mailflow.inbound.mail import InboundMail
+from mailflow.inbound.minutes_handlers import (
+    ITEM_KINDS,
+    MINUTES_KINDS,
+    has_minutes,
+    leads,
+    read_minutes,
+    take_item_commands,
+    take_minutes,
+)
 from mailflow.inbound.reply_text import new_text
 from mailflow.outbound import answer_texts as texts
 from mailflow.services.replies import answer, locale_of, resolve_target
 from mailflow.services.rsvp import meeting_for_uid, record_rsvp, summary
 from mailflow.tracker import repo
+from mailflow.tracker.models import Meeting
 
 
 def _key(mail: InboundMail, purpose: str) -> str:
@@ -108,15 +118,40 @@ def take_counter(ctx: ApplyContext, mail: InboundMail, found: Classification) ->
 
 
 def take_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
+    """Route a reply by what it answers, then by what it says.
+
+    Replies to item mails carry item commands; the scribe's or organiser's reply with minutes
+    lines is the minutes (a later one a correction); replies to a notice carry RSVP words or
+    STATUS; elsewhere item commands (``MF-0042 DONE``) are tried before RSVP words.
+    """
     target = resolve_target(ctx.session, mail, ctx.config)
     if target.forged:
         return refuse(ctx, mail, target.how)
     meeting = target.meeting
+    text = new_text(mail.message)
+    kind = target.replied_kind
     if meeting is None:
-        return Outcome("left_for_person", "inbox", target.how)
+        by_ref = take_item_commands(ctx, mail, None, text)
+        return by_ref or Outcome("left_for_person", "inbox", target.how)
+    if kind in ITEM_KINDS:
+        by_items = take_item_commands(ctx, mail, meeting, text)
+        if by_items is not None:
+            return by_items
+    elif mail.sender in leads(meeting) and kind != "notice":
+        doc = read_minutes(ctx, meeting, text)
+        if has_minutes(doc) or (kind in MINUTES_KINDS and doc.problems):
+            return take_minutes(ctx, mail, meeting, doc, text)
+    if kind not in ("notice", *ITEM_KINDS):
+        by_items = take_item_commands(ctx, mail, meeting, text)
+        if by_items is not None:
+            return by_items
+    return _meeting_reply(ctx, mail, meeting, text)
+
+
+def _meeting_reply(ctx: ApplyContext, mail: InboundMail, meeting: Meeting, text: str) -> Outcome:
     sender = mail.sender
     locale = locale_of(ctx.config, sender)
-    commands = parse_commands(new_text(mail.message))
+    commands = parse_commands(text)
     status = next((c for c in commands if c.verb == "status"), None)
     rsvp = next((c for c in commands if c.verb == "rsvp"), None)
     if status is not None:

@@ -32,6 +32,19 @@ class Target:
     meeting: Meeting | None
     forged: bool = False
     how: str = ""
+    replied_kind: str | None = None  # the outbox kind of the mail being answered, when known
+
+
+def _replied_kind(session: Session, ids: list[str]) -> str | None:
+    if not ids:
+        return None
+    rows = sorted(
+        session.execute(
+            select(OutboxRow.message_id, OutboxRow.kind).where(OutboxRow.message_id.in_(ids))
+        ).all(),
+        key=lambda row: ids.index(str(row.message_id)),
+    )
+    return rows[0].kind if rows else None
 
 
 def _message_ids(mail: InboundMail) -> list[str]:
@@ -58,21 +71,28 @@ def resolve_target(session: Session, mail: InboundMail, config: Config) -> Targe
         if verified.kind == "m" and verified.ref.isdigit():
             meeting = session.get(Meeting, int(verified.ref))
             if meeting is not None:
-                return Target(meeting, how="reply token")
+                answered = _replied_kind(session, _message_ids(mail))
+                return Target(meeting, how="reply token", replied_kind=answered)
     ids = _message_ids(mail)
     if ids:
-        meeting_id = session.scalar(
-            select(OutboxRow.meeting_id).where(
-                OutboxRow.message_id.in_(ids), OutboxRow.meeting_id.is_not(None)
-            )
+        # The mail answered directly (In-Reply-To, then the newest reference) decides.
+        rows = sorted(
+            session.execute(
+                select(OutboxRow.message_id, OutboxRow.meeting_id, OutboxRow.kind).where(
+                    OutboxRow.message_id.in_(ids), OutboxRow.meeting_id.is_not(None)
+                )
+            ).all(),
+            key=lambda row: ids.index(str(row.message_id)),
         )
+        replied = rows[0] if rows else None
         meeting = (
-            session.get(Meeting, meeting_id)
-            if meeting_id is not None
+            session.get(Meeting, replied.meeting_id)
+            if replied is not None
             else session.scalar(select(Meeting).where(Meeting.thread_root.in_(ids)))
         )
         if meeting is not None:
-            return Target(meeting, how="thread")
+            kind = replied.kind if replied is not None else None
+            return Target(meeting, how="thread", replied_kind=kind)
     return Target(None, how="no meeting found for the reply")
 
 

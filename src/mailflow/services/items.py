@@ -1,0 +1,180 @@
+"""Apply an owner's reply commands to their action items, item by item, with history.
+
+Who may: an item's owner, or its meeting's organiser or scribe; REASSIGN only the organiser. A
+command without a ref applies to the one open item the reply is about; when the reply covers
+several, the ref is required. A declined item goes to the organiser to reassign. A DELAY with a
+new date restarts the escalation clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailflow.domain.item_commands import ItemCommand
+from mailflow.domain.minutes import Problem
+from mailflow.services.minutes import history
+from mailflow.tracker.models import ActionItem, ItemStatus, Meeting
+
+OPEN = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
+
+
+@dataclass
+class ItemsResult:
+    touched: list[ActionItem] = field(default_factory=list)
+    applied: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    declined: list[ActionItem] = field(default_factory=list)
+    reassigned: list[tuple[ActionItem, str]] = field(default_factory=list)
+
+
+def open_items_of(session: Session, owner: str, meeting: Meeting | None) -> list[ActionItem]:
+    query = select(ActionItem).where(
+        ActionItem.owner_email == owner.lower(), ActionItem.status.in_(OPEN)
+    )
+    if meeting is not None:
+        query = query.where(ActionItem.meeting_id == meeting.id)
+    return list(session.scalars(query.order_by(ActionItem.id)))
+
+
+def _may(item: ActionItem, meeting: Meeting | None, sender: str, *, organiser_only: bool) -> bool:
+    leaders = set()
+    if meeting is not None:
+        leaders = {meeting.organiser_email.lower(), (meeting.scribe_email or "").lower()}
+        if organiser_only:
+            return sender == meeting.organiser_email.lower()
+    return sender == item.owner_email.lower() or sender in leaders
+
+
+def apply_item_commands(
+    session: Session,
+    commands: Sequence[ItemCommand],
+    *,
+    sender: str,
+    context_meeting: Meeting | None,
+    now: datetime,
+    source: str | None,
+) -> ItemsResult:
+    sender = sender.lower()
+    result = ItemsResult()
+    for command in commands:
+        item = _target(session, command, sender, context_meeting, result)
+        if item is None:
+            continue
+        meeting = session.get(Meeting, item.meeting_id) if item.meeting_id else None
+        if not _may(item, meeting, sender, organiser_only=command.verb == "reassign"):
+            who = "the organiser" if command.verb == "reassign" else "its owner or organiser"
+            result.errors.append(
+                Problem(command.line, f"{item.ref} may only be changed by {who}", None)
+            )
+            continue
+        _apply(item, command, sender, now, source, result)
+        item.last_update_at = now
+        item.updated_at = now
+        if item not in result.touched:
+            result.touched.append(item)
+        result.applied.append(command.line)
+    return result
+
+
+def _target(
+    session: Session,
+    command: ItemCommand,
+    sender: str,
+    meeting: Meeting | None,
+    result: ItemsResult,
+) -> ActionItem | None:
+    if command.ref is not None:
+        item = session.scalar(select(ActionItem).where(ActionItem.ref == command.ref.upper()))
+        if item is None:
+            result.errors.append(Problem(command.line, f"there is no item {command.ref}", None))
+        return item
+    candidates = open_items_of(session, sender, meeting)
+    if len(candidates) == 1:
+        return candidates[0]
+    refs = ", ".join(i.ref for i in candidates) or "none"
+    result.errors.append(
+        Problem(
+            command.line,
+            "which item? this reply covers several" if candidates else "you have no open item",
+            f"start the line with the ref ({refs}), e.g. “{refs.split(',')[0]} DONE”"
+            if candidates
+            else None,
+        )
+    )
+    return None
+
+
+def _set(
+    item: ActionItem,
+    name: str,
+    value: object,
+    *,
+    actor: str,
+    now: datetime,
+    source: str | None,
+    kind: str = "update",
+) -> None:
+    old = getattr(item, name)
+    if old == value:
+        return
+    setattr(item, name, value)
+    shown_old = old.value if isinstance(old, ItemStatus) else old
+    shown_new = value.value if isinstance(value, ItemStatus) else value
+    history(
+        item,
+        at=now,
+        actor=actor,
+        kind=kind,
+        field_name=name,
+        old=shown_old,
+        new=shown_new,
+        source=source,
+    )
+
+
+def _apply(
+    item: ActionItem,
+    command: ItemCommand,
+    actor: str,
+    now: datetime,
+    source: str | None,
+    result: ItemsResult,
+) -> None:
+    args = command.args
+
+    def put(name: str, value: object, kind: str = "update") -> None:
+        _set(item, name, value, actor=actor, now=now, source=source, kind=kind)
+
+    if command.verb == "confirm":
+        item.confirmed_at = item.confirmed_at or now
+        history(item, at=now, actor=actor, kind="confirmed", new=args.get("note"), source=source)
+    elif command.verb == "done":
+        put("status", ItemStatus.DONE)
+        put("progress", 100)
+    elif command.verb == "progress":
+        percent = int(args["percent"])
+        put("progress", percent)
+        put("status", ItemStatus.DONE if percent >= 100 else ItemStatus.IN_PROGRESS)
+    elif command.verb == "delay":
+        put("due_date", date.fromisoformat(args["until"]))
+        if args.get("time"):
+            put("due_time", time.fromisoformat(args["time"]))
+        put("delay_reason", args["reason"])
+        put("status", ItemStatus.DELAYED)
+        # An accepted new date restarts the escalation clock.
+        put("escalation_level", 0)
+    elif command.verb == "decline":
+        history(item, at=now, actor=actor, kind="declined", new=args["reason"], source=source)
+        result.declined.append(item)
+    elif command.verb == "reassign":
+        previous = item.owner_email
+        put("owner_email", args["owner"], "reassigned")
+        item.confirmed_at = None
+        result.reassigned.append((item, previous))
+    elif command.verb == "note":
+        history(item, at=now, actor=actor, kind="note", new=args["text"], source=source)

@@ -1,0 +1,252 @@
+"""The mails around minutes and items: skeleton, reminders, official minutes, receipts, assignments.
+
+``plan_minutes`` is a planner (plan tick): the skeleton to the scribe when a meeting ends, a
+reminder to the scribe 2 h before the minutes deadline and to the organiser at the deadline,
+while no minutes have arrived. ``announce_minutes`` runs when minutes are applied: the official
+minutes to every attendee (and the executives of the item owners' departments), the receipt to
+the scribe, one assignment mail per owner with new items. Every row is keyed, so nothing is sent
+twice. Recurring series are out of scope here: their occurrences have no minutes of their own yet.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailflow.config.schema import Config
+from mailflow.domain.directory import Directory
+from mailflow.domain.meeting import AttendeeSpec
+from mailflow.domain.minutes import MinutesDoc
+from mailflow.outbound import outbox
+from mailflow.outbound.items_export import ItemRow
+from mailflow.outbound.items_mail import item_assignment_payload
+from mailflow.outbound.minutes_mail import minutes_reminder_payload, minutes_skeleton_payload
+from mailflow.outbound.minutes_receipt import minutes_receipt_payload
+from mailflow.outbound.official_minutes import official_minutes_payload
+from mailflow.services.meetings import invite_spec
+from mailflow.services.minutes import MinutesResult, latest_minutes
+from mailflow.services.notices import meeting_reply_address
+from mailflow.tracker.models import ActionItem, Meeting, MeetingStatus
+
+REMINDER_LEAD = timedelta(hours=2)
+
+
+def _person(directory: Directory, config: Config, email: str) -> tuple[str, str]:
+    person = directory.by_email(email)
+    locale = (person.locale if person else None) or config.mail.default_locale
+    zone = (person.timezone if person else None) or config.schedule.timezone
+    return locale, zone
+
+
+def item_row(item: ActionItem, directory: Directory, meeting_title: str = "") -> ItemRow:
+    person = directory.by_email(item.owner_email)
+    return ItemRow(
+        ref=item.ref,
+        task=item.description,
+        owner=item.owner_email,
+        owner_name=person.name if person else "",
+        department=item.department or "",
+        meeting=meeting_title,
+        deliverable=item.deliverable or "",
+        due=item.due_date,
+        due_time=item.due_time,
+        status=item.status.value,
+        progress=item.progress,
+        delay_reason=item.delay_reason or "",
+        last_update=item.last_update_at,
+    )
+
+
+def plan_minutes(session: Session, now: datetime, config: Config) -> int:
+    deadline_after = timedelta(hours=config.schedule.minutes_deadline_hours)
+    directory = Directory(config.people.people)
+    recent = session.scalars(
+        select(Meeting).where(
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.rrule.is_(None),
+            Meeting.ends_at <= now,
+            Meeting.ends_at > now - deadline_after - timedelta(days=1),
+        )
+    )
+    created = 0
+    for meeting in recent:
+        if latest_minutes(session, meeting) is not None:
+            continue
+        deadline = meeting.ends_at + deadline_after
+        spec = invite_spec(meeting)
+        scribe = meeting.scribe_email or meeting.organiser_email
+        locale, zone = _person(directory, config, scribe)
+        reply_to = meeting_reply_address(config, meeting)
+        created += outbox.enqueue(
+            session,
+            key=f"skeleton:{meeting.invite_uid}",
+            kind="minutes_skeleton",
+            recipients=[scribe],
+            payload=minutes_skeleton_payload(
+                spec,
+                attendees=[
+                    AttendeeSpec(a.email, a.name, a.role.value, a.partstat.value)
+                    for a in meeting.attendees
+                    if a.recurrence_id == "" and a.removed_at is None
+                ],
+                locale=locale,
+                timezone=zone,
+                deadline=deadline,
+                thread_root=meeting.thread_root,
+                reply_to=reply_to,
+            ),
+            now=now,
+            meeting_id=meeting.id,
+        )
+        for stage, at, to in (
+            ("scribe", deadline - REMINDER_LEAD, scribe),
+            ("organiser", deadline, meeting.organiser_email),
+        ):
+            if now < at:
+                continue
+            locale, zone = _person(directory, config, to)
+            created += outbox.enqueue(
+                session,
+                key=f"minutes-reminder:{meeting.invite_uid}:{stage}",
+                kind="minutes_reminder",
+                recipients=[to],
+                payload=minutes_reminder_payload(
+                    spec,
+                    stage=stage,  # type: ignore[arg-type]
+                    deadline=deadline,
+                    locale=locale,
+                    timezone=zone,
+                    thread_root=meeting.thread_root,
+                    reply_to=reply_to,
+                ),
+                now=now,
+                meeting_id=meeting.id,
+            )
+    return created
+
+
+def minutes_recipients(
+    meeting: Meeting, items: Sequence[ActionItem], directory: Directory
+) -> list[str]:
+    """Attendees, organiser and scribe, and the executives of the item owners' departments."""
+    found = [a.email for a in meeting.attendees if a.recurrence_id == "" and a.removed_at is None]
+    found += [meeting.organiser_email, *([meeting.scribe_email] if meeting.scribe_email else [])]
+    for item in items:
+        owner = directory.by_email(item.owner_email)
+        executive = directory.executive_of(owner) if owner else None
+        if executive is not None:
+            found.append(executive.email)
+    return list(dict.fromkeys(e.lower() for e in found))
+
+
+def announce_minutes(
+    session: Session,
+    config: Config,
+    meeting: Meeting,
+    doc: MinutesDoc,
+    result: MinutesResult,
+    *,
+    submitted_by: str,
+    receipt_key: str,
+    in_reply_to: str | None,
+    subject: str | None,
+    now: datetime,
+) -> None:
+    directory = Directory(config.people.people)
+    minutes = result.minutes
+    spec = invite_spec(meeting)
+    content = minutes.content or {}
+    items = [
+        i
+        for i in session.scalars(select(ActionItem).where(ActionItem.meeting_id == meeting.id))
+        if i.status.value != "cancelled"
+    ]
+    reply_to = meeting_reply_address(config, meeting)
+    for email in minutes_recipients(meeting, items, directory):
+        locale, zone = _person(directory, config, email)
+        outbox.enqueue(
+            session,
+            key=f"minutes:{meeting.invite_uid}:v{minutes.version}:{email}",
+            kind="official_minutes",
+            recipients=[email],
+            payload=official_minutes_payload(
+                spec,
+                content,
+                version=minutes.version,
+                correction=result.correction,
+                changes=result.changes,
+                locale=locale,
+                timezone=zone,
+                thread_root=meeting.thread_root,
+                reply_to=reply_to,
+            ),
+            now=now,
+            meeting_id=meeting.id,
+        )
+    minutes.official_sent_at = now
+    locale, zone = _person(directory, config, submitted_by)
+    rows = [item_row(i, directory, meeting.title) for i in items]
+    outbox.enqueue(
+        session,
+        key=f"minutes-receipt:{receipt_key}",
+        kind="minutes_receipt",
+        recipients=[submitted_by],
+        payload=minutes_receipt_payload(
+            title=meeting.title,
+            decisions=list(doc.decisions),
+            actions=rows,
+            problems=list(doc.problems),
+            version=minutes.version,
+            correction=result.correction,
+            changes=result.changes,
+            created=len(result.new_items),
+            locale=locale,
+            timezone=zone,
+            in_reply_to=in_reply_to,
+            subject=subject,
+            thread_root=meeting.thread_root,
+        ),
+        now=now,
+        meeting_id=meeting.id,
+    )
+    assign(session, config, meeting, result.new_items, version=minutes.version, now=now)
+
+
+def assign(
+    session: Session,
+    config: Config,
+    meeting: Meeting,
+    items: Sequence[ActionItem],
+    *,
+    version: int | str,
+    now: datetime,
+) -> None:
+    """One mail per owner listing their new items and asking them to confirm."""
+    directory = Directory(config.people.people)
+    by_owner: dict[str, list[ActionItem]] = defaultdict(list)
+    for item in items:
+        by_owner[item.owner_email].append(item)
+    for owner, owned in by_owner.items():
+        locale, zone = _person(directory, config, owner)
+        outbox.enqueue(
+            session,
+            key=f"assign:{meeting.invite_uid}:v{version}:{owner}",
+            kind="item_assignment",
+            recipients=[owner],
+            payload=item_assignment_payload(
+                [item_row(i, directory, meeting.title) for i in owned],
+                meeting_title=meeting.title,
+                meeting_start=meeting.starts_at,
+                meeting_tzid=meeting.tzid,
+                locale=locale,
+                timezone=zone,
+                thread_root=meeting.thread_root,
+                reply_to=meeting_reply_address(config, meeting),
+            ),
+            now=now,
+            meeting_id=meeting.id,
+        )
