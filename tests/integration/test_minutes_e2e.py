@@ -1,0 +1,321 @@
+"""Minutes and action items end to end on the real mail stack, SQLite and PostgreSQL.
+
+The meeting ends → the scribe gets the skeleton → replies with the minutes (plain, Outlook-style
+HTML, Chinese) → items are created → the official minutes reach every attendee within the deadline
+(driven by the stepping clock) → owners reply with each command → states and receipts are checked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from mailflow.config.schema import (
+    CalendarSettings,
+    Config,
+    PeopleSettings,
+    Person,
+    ScheduleSettings,
+    Secret,
+)
+from mailflow.devstack import BOT, MailStack
+from mailflow.tracker.models import (
+    ActionItem,
+    Decision,
+    ItemHistory,
+    ItemStatus,
+    Minutes,
+    OutboxRow,
+)
+from tests.conftest import SteppingClock
+from tests.integration.cycle import Cycle
+
+ALICE, BOB, CAROL, EXEC = (
+    "alice@example.test",
+    "bob@example.test",
+    "carol@example.test",
+    "exec@example.test",
+)
+PEOPLE = (
+    Person(
+        ALICE,
+        "Alice Wang",
+        aliases=("alice",),
+        department="Ops",
+        locale="en",
+        timezone="Asia/Shanghai",
+    ),
+    Person(
+        BOB,
+        "张伟",
+        aliases=("bob", "zhangwei"),
+        department="研发部",
+        locale="zh_CN",
+        timezone="Asia/Shanghai",
+        manager=EXEC,
+    ),
+    Person(
+        CAROL,
+        "Carol Smith",
+        aliases=("carol",),
+        department="Sales",
+        locale="en",
+        timezone="Europe/London",
+    ),
+    Person(
+        EXEC,
+        "Executive Li",
+        aliases=("li",),
+        department="研发部",
+        role="head",
+        locale="zh_CN",
+        timezone="Asia/Shanghai",
+    ),
+)
+# The meeting: Tuesday 11 March 2025, 14:00–15:00 in Shanghai (06:00–07:00 UTC).
+START = datetime(2025, 3, 11, 6, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def config(app_config: Config, monkeypatch: pytest.MonkeyPatch) -> Config:
+    monkeypatch.setenv("MF_TEST_TOKEN_SECRET", "s3cret-for-tokens")
+    return dataclasses.replace(
+        app_config,
+        mail=dataclasses.replace(
+            app_config.mail, token_secret=Secret("mail.token_secret", env="MF_TEST_TOKEN_SECRET")
+        ),
+        schedule=ScheduleSettings(
+            timezone="Asia/Shanghai", calendar=CalendarSettings(country="CN")
+        ),
+        people=PeopleSettings(people=PEOPLE),
+    )
+
+
+@pytest.fixture
+def ended(
+    config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+) -> Iterator[Cycle]:
+    """The meeting was announced, held, and has just ended: the skeleton is in Bob's mailbox."""
+    run = Cycle(config, mailstack, session_factory, clock)
+    clock.current = START - timedelta(days=1)
+    msg = EmailMessage()
+    msg["From"] = f"Alice Wang <{ALICE}>"
+    msg["To"] = BOT
+    msg["Subject"] = "MEETING: Q2 planning"
+    msg["Message-ID"] = "<q2@example.test>"
+    msg.set_content(
+        f"When: 2025-03-11 14:00\nDuration: 60 min\nAttendees: {BOB}, {CAROL}\nScribe: bob\n"
+        "Agenda:\n1. Budget | alice | 30 | Approve the Q2 budget\n"
+    )
+    mailstack.send(msg, ALICE, [BOT])
+    run.run()
+    clock.current = START + timedelta(hours=1, minutes=5)
+    run.run()
+    yield run
+
+
+def _skeleton(cycle: Cycle) -> EmailMessage:
+    [skeleton] = [m for m in cycle.inbox(BOB) if "纪要" in str(m["Subject"])]
+    return skeleton
+
+
+def _reply(to: EmailMessage, sender: str, text: str, html: str | None = None) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = str(to["Reply-To"] or BOT)
+    msg["Subject"] = f"Re: {to['Subject']}"
+    msg["In-Reply-To"] = str(to["Message-ID"])
+    msg["References"] = f"{to['References'] or ''} {to['Message-ID']}".strip()
+    msg["Message-ID"] = f"<{abs(hash((sender, text)))}@example.test>"
+    msg.set_content(text)
+    if html is not None:
+        msg.add_alternative(html, subtype="html")
+    return msg
+
+
+def _receipts(cycle: Cycle, user: str) -> list[EmailMessage]:
+    """Answers to a person's own mail (RFC 3834 auto-replied), oldest first."""
+    return [m for m in cycle.inbox(user) if m["Auto-Submitted"] == "auto-replied"]
+
+
+def _items(sessions: sessionmaker[Session]) -> dict[str, ActionItem]:
+    with sessions() as session:
+        return {i.ref: i for i in session.scalars(select(ActionItem).order_by(ActionItem.id))}
+
+
+def _text(msg: EmailMessage) -> str:
+    body = msg.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+MINUTES_ZH = """决议：二季度预算批准，总额 120 万
+行动项：@bob 准备预算明细 交付物：预算表 截止：3月14日
+行动项：carol Prepare the sales forecast; due: 2025-03-20
+争议：是否外包测试 负责人：alice 截止：下周五
+下次会议：3月18日 14:00 3楼会议室 预算复盘
+"""
+
+
+def test_minutes_from_the_skeleton_reply_to_official_minutes_and_assignments(
+    ended: Cycle, mailstack: MailStack, session_factory: sessionmaker[Session]
+) -> None:
+    skeleton = _skeleton(ended)
+    assert "Budget" in _text(skeleton), "the agenda is pre-filled"
+    mailstack.send(
+        _reply(skeleton, BOB, MINUTES_ZH + "\n\n> DECISION: quoted, never read\n"), BOB, [BOT]
+    )
+    ended.clock.current += timedelta(hours=2)
+    ended.run()
+
+    items = _items(session_factory)
+    assert [(i.owner_email, i.due_date) for i in items.values()] == [
+        (BOB, date(2025, 3, 14)),
+        (CAROL, date(2025, 3, 20)),
+    ]
+    with session_factory() as session:
+        decisions = list(session.scalars(select(Decision.text)))
+    assert decisions == ["二季度预算批准，总额 120 万"]
+    for person in (ALICE, BOB, CAROL, EXEC):
+        official = [
+            m
+            for m in ended.inbox(person)
+            if "Minutes" in str(m["Subject"]) or "会议纪要：" in str(m["Subject"])
+        ]
+        assert official, f"{person} received the official minutes"
+        body = _text(official[-1])
+        assert all(ref in body for ref in items), "every ref is in the minutes"
+    assignment_bob = [m for m in ended.inbox(BOB) if any(r in _text(m) for r in items)]
+    assert assignment_bob, "Bob is asked to confirm his item"
+    receipt = _receipts(ended, BOB)[-1]
+    assert receipt["In-Reply-To"], "the receipt answers the scribe's mail"
+
+
+def test_owner_commands_change_state_with_history_and_receipts(
+    ended: Cycle, mailstack: MailStack, session_factory: sessionmaker[Session]
+) -> None:
+    mailstack.send(_reply(_skeleton(ended), BOB, MINUTES_ZH), BOB, [BOT])
+    ended.run()
+    refs = list(_items(session_factory))
+    bob_ref, carol_ref = refs
+    assignment = next(m for m in ended.inbox(CAROL) if carol_ref in _text(m))
+
+    mailstack.send(_reply(assignment, CAROL, "CONFIRM\n60%"), CAROL, [BOT])
+    ended.run()
+    carol_item = _items(session_factory)[carol_ref]
+    assert carol_item.confirmed_at is not None
+    assert (carol_item.status, carol_item.progress) == (ItemStatus.IN_PROGRESS, 60)
+    receipt = ended.inbox(CAROL)[-1]
+    assert carol_ref in _text(receipt) and "60" in _text(receipt)
+
+    mailstack.send(
+        _reply(assignment, CAROL, "DELAY 2025-03-28 waiting for the Q1 numbers"), CAROL, [BOT]
+    )
+    mailstack.send(_reply(assignment, BOB, f"{bob_ref} 完成"), BOB, [BOT])
+    mailstack.send(_reply(assignment, CAROL, f"{bob_ref} DONE"), CAROL, [BOT])
+    ended.run()
+    items = _items(session_factory)
+    assert (items[carol_ref].status, items[carol_ref].due_date) == (
+        ItemStatus.DELAYED,
+        date(2025, 3, 28),
+    )
+    assert items[carol_ref].delay_reason == "waiting for the Q1 numbers"
+    assert items[bob_ref].status is ItemStatus.DONE
+    assert "may only be changed" in _text(ended.inbox(CAROL)[-1]), "not Carol's item"
+
+    mailstack.send(_reply(assignment, CAROL, "DELAY 2025-04-02"), CAROL, [BOT])
+    ended.run()
+    assert _items(session_factory)[carol_ref].due_date == date(2025, 3, 28), "no reason: refused"
+    with session_factory() as session:
+        kinds = list(
+            session.scalars(
+                select(ItemHistory.kind)
+                .join(ActionItem)
+                .where(ActionItem.ref == carol_ref)
+                .order_by(ItemHistory.id)
+            )
+        )
+    assert kinds[0] == "created" and "confirmed" in kinds and kinds.count("update") >= 3
+
+
+def test_correction_keeps_refs_and_lists_changes(
+    ended: Cycle, mailstack: MailStack, session_factory: sessionmaker[Session]
+) -> None:
+    mailstack.send(_reply(_skeleton(ended), BOB, MINUTES_ZH), BOB, [BOT])
+    ended.run()
+    first = _items(session_factory)
+    receipt = _receipts(ended, BOB)[-1]
+    corrected = MINUTES_ZH.replace("截止：3月14日", "截止：3月17日").replace(
+        "行动项：carol Prepare the sales forecast; due: 2025-03-20\n", ""
+    )
+    mailstack.send(_reply(receipt, BOB, corrected), BOB, [BOT])
+    ended.run()
+
+    items = _items(session_factory)
+    bob_ref, carol_ref = list(first)
+    assert items[bob_ref].due_date == date(2025, 3, 17), "same ref, new due date"
+    assert items[carol_ref].status is ItemStatus.CANCELLED
+    with session_factory() as session:
+        versions = [(m.version, m.is_correction) for m in session.scalars(select(Minutes))]
+    assert versions == [(1, False), (2, True)]
+    correction = [m for m in ended.inbox(CAROL) if "Correction" in str(m["Subject"])]
+    assert correction and carol_ref in _text(correction[0])
+
+
+def test_outlook_html_minutes_and_problems_listed(
+    ended: Cycle, mailstack: MailStack, session_factory: sessionmaker[Session]
+) -> None:
+    html = (
+        "<html><body><div class=WordSection1>"
+        "<p class=MsoNormal><b>DECISION:</b> Ship on 1 April<o:p></o:p></p>"
+        "<p class=MsoNormal>ACTION: @carol Update the launch plan; due: by Friday<o:p></o:p></p>"
+        "<p class=MsoNormal>ACTION: @nobody Find a venue<o:p></o:p></p>"
+        "</div></body></html>"
+    )
+    text = "DECISION: Ship on 1 April\nACTION: @carol Update the launch plan; due: by Friday\n"
+    mailstack.send(
+        _reply(_skeleton(ended), BOB, text + "ACTION: @nobody Find a venue\n", html), BOB, [BOT]
+    )
+    ended.run()
+    items = list(_items(session_factory).values())
+    assert [(i.owner_email, i.due_date) for i in items] == [(CAROL, date(2025, 3, 14))]
+    receipt = _receipts(ended, BOB)[-1]
+    assert "nobody" in _text(receipt), "the unresolved line is listed with what to write"
+
+
+def _reminders(sessions: sessionmaker[Session]) -> list[list[str]]:
+    with sessions() as session:
+        rows = session.scalars(
+            select(OutboxRow.recipients)
+            .where(OutboxRow.kind == "minutes_reminder")
+            .order_by(OutboxRow.id)
+        )
+        return [list(r) for r in rows]
+
+
+def test_late_minutes_remind_the_scribe_then_the_organiser(
+    ended: Cycle, session_factory: sessionmaker[Session]
+) -> None:
+    deadline = START + timedelta(hours=1 + 24)
+    bob_before, alice_before = len(ended.inbox(BOB)), len(ended.inbox(ALICE))
+    ended.clock.current = deadline - timedelta(hours=2, minutes=1)
+    ended.run()
+    assert _reminders(session_factory) == [], "not before 2 h ahead of the deadline"
+    ended.clock.current = deadline - timedelta(hours=2)
+    ended.run()
+    assert _reminders(session_factory) == [[BOB]]
+    assert len(ended.inbox(BOB)) == bob_before + 1
+    ended.clock.current = deadline
+    ended.run()
+    ended.run()
+    assert _reminders(session_factory) == [[BOB], [ALICE]]
+    assert len(ended.inbox(ALICE)) == alice_before + 1, "the organiser is told once"
