@@ -5,6 +5,8 @@ Each test enqueues rows, flushes with a stepping clock, and reads the recipients
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import timedelta
 from email import message_from_bytes
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -145,3 +147,30 @@ def test_smtp_down_keeps_rows_for_later(
     mailstack.smtp.start()
     clock.current = row.next_attempt_at
     assert _flusher(app_config, session_factory, clock).flush().sent == 1
+
+
+def test_hourly_limit_per_recipient_defers_and_never_drops(
+    app_config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+) -> None:
+    config = dataclasses.replace(
+        app_config, smtp=dataclasses.replace(app_config.smtp, max_per_recipient_per_hour=2)
+    )
+    for n in range(3):
+        _enqueue(session_factory, clock, f"limit:{n}", [ALICE])
+    flusher = _flusher(config, session_factory, clock)
+
+    first = flusher.flush()
+    assert (first.sent, first.deferred) == (2, 1)
+    assert len(mailstack.messages(ALICE)) == 2
+    held = _row(session_factory, "limit:2")
+    assert str(held.status) == "pending" and held.attempts == 0, "deferred, not failed"
+    assert held.next_attempt_at == clock.now() + timedelta(hours=1)
+
+    clock.advance(minutes=59)
+    assert flusher.flush().sent == 0
+    clock.advance(minutes=1)
+    assert flusher.flush().sent == 1
+    assert len(mailstack.messages(ALICE)) == 3

@@ -21,7 +21,7 @@ from mailflow.adapters.smtp import SendResult
 from mailflow.clock import Clock
 from mailflow.config.schema import Config
 from mailflow.errors import PermanentDeliveryError, TemporaryDeliveryError
-from mailflow.outbound import outbox
+from mailflow.outbound import outbox, rate_limit
 from mailflow.outbound.compose import RenderContext, RenderError, new_message_id
 from mailflow.outbound.registry import render
 from mailflow.tracker import repo
@@ -45,6 +45,7 @@ class FlushResult:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    deferred: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -86,9 +87,9 @@ class OutboxFlusher:
             self._send_batch(batch, result)
         if result.sent or result.failed:
             with self._sessions() as session, session.begin():
-                repo.set_status(
-                    session, "last_send", self._clock.now().isoformat(), self._clock.now()
-                )
+                now = self._clock.now()
+                repo.set_status(session, "last_send", now.isoformat(), now)
+                rate_limit.prune(session, now=now)
         return result
 
     def _send_batch(
@@ -129,6 +130,21 @@ class OutboxFlusher:
         result: FlushResult,
     ) -> None:
         now = self._clock.now()
+        with self._sessions() as session, session.begin():
+            until = rate_limit.blocked_until(
+                session,
+                recipients,
+                now=now,
+                limit=self._config.smtp.max_per_recipient_per_hour,
+            )
+            if until is not None:
+                outbox.defer(
+                    session, row_id, until=until, now=now, reason="hourly limit per recipient"
+                )
+        if until is not None:
+            result.deferred += 1
+            log.info("outbox row %s deferred to %s: hourly limit per recipient", row_id, until)
+            return
         try:
             msg = render(RenderContext(self._config, now), kind, recipients, payload)
         except RenderError as exc:
@@ -166,5 +182,6 @@ class OutboxFlusher:
         with self._sessions() as session, session.begin():
             refused = "; ".join(f"{r.address}: {r.code} {r.text}" for r in sent.refused)
             outbox.mark_sent(session, row_id, now=self._clock.now(), partial_error=refused or None)
+            rate_limit.record(session, sent.accepted, now=self._clock.now())
         result.sent += 1
         log.info("sent row=%s kind=%s %s to %s", row_id, kind, message_id, ", ".join(recipients))

@@ -142,6 +142,15 @@ def mark_temporary_failure(
     _release(row, now)
 
 
+def defer(session: Session, row_id: int, *, until: datetime, now: datetime, reason: str) -> None:
+    """Put a claimed row back until ``until`` without counting an attempt (e.g. a rate limit)."""
+    row = _get(session, row_id)
+    row.status = OutboxStatus.PENDING
+    row.next_attempt_at = until
+    row.last_error = reason
+    _release(row, now)
+
+
 def mark_permanent_failure(session: Session, row_id: int, *, now: datetime, error: str) -> None:
     """Fail a row for good (a 5xx reply): retrying would not help, a person has to act."""
     row = _get(session, row_id)

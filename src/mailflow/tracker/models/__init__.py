@@ -22,7 +22,7 @@ from mailflow.tracker.models.meetings import (
     MeetingRevision,
 )
 from mailflow.tracker.models.minutes import Decision, Dispute, Minutes
-from mailflow.tracker.models.ops import Counter, DaemonStatus, Lease
+from mailflow.tracker.models.ops import Counter, DaemonStatus, Lease, SendLog
 from mailflow.tracker.models.people import Person
 
 __all__ = [
@@ -54,5 +54,6 @@ __all__ = [
     "OutboxStatus",
     "PartStat",
     "Person",
+    "SendLog",
     "recurrence_key",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String, Text
+from sqlalchemy import BigInteger, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mailflow.tracker.models.base import Base
@@ -39,3 +39,14 @@ class Counter(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger)
+
+
+class SendLog(Base):
+    """One delivered mail per recipient, kept a day, for the per-recipient hourly limit."""
+
+    __tablename__ = "send_log"
+    __table_args__ = (Index(None, "recipient", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(320))
+    sent_at: Mapped[datetime]
