@@ -233,13 +233,13 @@ def inspect(path: Path, as_json: bool, config_path: Path | None) -> None:
     from mailflow.config.load import load_config
     from mailflow.inbound.inspect import inspect_message
 
-    timezone = "UTC"
+    cfg = None
     if config_path is not None:
         try:
-            timezone = load_config(config_path).schedule.timezone
+            cfg = load_config(config_path)
         except MailflowError as exc:
             _fail(exc)
-    report = inspect_message(path.read_bytes(), now=SystemClock().now(), timezone=timezone)
+    report = inspect_message(path.read_bytes(), now=SystemClock().now(), config=cfg)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
@@ -287,6 +287,215 @@ def import_archive(path: Path, config_path: Path) -> None:
         engine.dispose()
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(result.by_outcome.items()))
     click.echo(f"{result.fetched} message(s): {outcomes or 'nothing new'}")
+
+
+@main.group()
+def minutes() -> None:
+    """Show a meeting's minutes."""
+
+
+def _no_single_meeting(text: str, found: object) -> None:
+    """Say that no meeting matched ``text``, or list the candidates it matched; exit 1."""
+    from zoneinfo import ZoneInfo
+
+    candidates = found if isinstance(found, list) else []
+    if not candidates:
+        click.echo(f"no meeting matches {text!r}", err=True)
+        sys.exit(1)
+    click.echo(f"{text!r} matches {len(candidates)} meetings; name one by its id or UID:", err=True)
+    for candidate in candidates:
+        start = candidate.starts_at.astimezone(ZoneInfo(candidate.tzid))
+        click.echo(
+            f"  {candidate.id:>5}  {start:%Y-%m-%d %H:%M} {candidate.tzid}  "
+            f"{candidate.uid}  {candidate.title}",
+            err=True,
+        )
+    sys.exit(1)
+
+
+@minutes.command("show")
+@click.argument("meeting_text", metavar="MEETING")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@CONFIG_OPTION
+def minutes_show(meeting_text: str, fmt: str, config_path: Path) -> None:
+    """Print the latest minutes of MEETING: its UID, invite UID, id, or part of its title."""
+    from mailflow.config.load import load_config
+    from mailflow.domain.directory import Directory
+    from mailflow.services.minutes import latest_minutes
+    from mailflow.services.reports import (
+        find_meeting,
+        minutes_html,
+        minutes_markdown,
+        tracker_session,
+    )
+
+    try:
+        cfg = load_config(config_path)
+        with tracker_session(cfg) as session:
+            found = find_meeting(session, meeting_text)
+            if isinstance(found, list):
+                _no_single_meeting(meeting_text, found)
+                return
+            if latest_minutes(session, found) is None:
+                click.echo(f"{found.title}: no minutes yet", err=True)
+                sys.exit(1)
+            if fmt == "html":
+                text = minutes_html(session, found, cfg, now=SystemClock().now())
+            else:
+                text = minutes_markdown(session, found, Directory(cfg.people.people))
+    except MailflowError as exc:
+        _fail(exc)
+        return
+    click.echo(text, nl=False)
+
+
+OWNER_OPTION = click.option("--owner", metavar="EMAIL", help="Only this owner's items.")
+STATUS_OPTION = click.option(
+    "--status",
+    type=click.Choice(["not_started", "in_progress", "done", "delayed", "cancelled"]),
+    help="Only items in this state.",
+)
+OVERDUE_OPTION = click.option(
+    "--overdue", is_flag=True, help="Only open items due before today (in schedule.timezone)."
+)
+DEPARTMENT_OPTION = click.option("--department", help="Only this department's items.")
+
+
+@main.group("items", invoke_without_command=True)
+@OWNER_OPTION
+@STATUS_OPTION
+@OVERDUE_OPTION
+@DEPARTMENT_OPTION
+@CONFIG_OPTION
+@click.pass_context
+def items_group(
+    ctx: click.Context,
+    owner: str | None,
+    status: str | None,
+    overdue: bool,
+    department: str | None,
+    config_path: Path,
+) -> None:
+    """List action items as a table; `items export` writes them as CSV or iCalendar VTODOs."""
+    from zoneinfo import ZoneInfo
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from mailflow.config.load import load_config
+    from mailflow.services.reports import due_text, list_items, tracker_session
+    from mailflow.tracker.models import ItemStatus
+
+    if ctx.invoked_subcommand is not None:
+        return  # The subcommand reads these filters from ctx.parent.params.
+    try:
+        cfg = load_config(config_path)
+        zone = ZoneInfo(cfg.schedule.timezone)
+        with tracker_session(cfg) as session:
+            found = list_items(
+                session,
+                owner=owner,
+                status=ItemStatus(status) if status else None,
+                overdue_on=SystemClock().now().astimezone(zone).date() if overdue else None,
+                department=department,
+            )
+    except MailflowError as exc:
+        _fail(exc)
+        return
+    table = Table(caption=f"{len(found)} item(s)")
+    for column in ("ref", "owner", "department", "task"):
+        table.add_column(column, no_wrap=column == "ref")
+    for column in ("due", "status", "progress", "last update", "escalation"):
+        table.add_column(column, no_wrap=True)
+    for item in found:
+        updated = item.last_update_at
+        table.add_row(
+            item.ref,
+            item.owner_email,
+            item.department or "-",
+            " ".join(item.description.split()),
+            due_text(item.due_date, item.due_time),
+            item.status.value,
+            f"{item.progress}%",
+            f"{updated.astimezone(zone):%Y-%m-%d %H:%M}" if updated else "-",
+            str(item.escalation_level),
+        )
+    Console().print(table)
+
+
+@items_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "ics"]), required=True)
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default stdout)."
+)
+@OWNER_OPTION
+@STATUS_OPTION
+@OVERDUE_OPTION
+@DEPARTMENT_OPTION
+@CONFIG_OPTION
+@click.pass_context
+def items_export(
+    ctx: click.Context,
+    fmt: str,
+    out: Path | None,
+    owner: str | None,
+    status: str | None,
+    overdue: bool,
+    department: str | None,
+    config_path: Path,
+) -> None:
+    """Export the action items as CSV (for Excel) or as iCalendar VTODOs (for task apps)."""
+    from zoneinfo import ZoneInfo
+
+    from click.core import ParameterSource
+
+    from mailflow.config.load import load_config
+    from mailflow.domain.directory import Directory
+    from mailflow.outbound.ics import PRODID
+    from mailflow.outbound.items_export import items_csv, items_ics
+    from mailflow.services.reports import item_rows, list_items, tracker_session
+    from mailflow.tracker.models import ItemStatus
+
+    # Filters given before the subcommand (`items --overdue export`) count as well.
+    parent = ctx.parent.params if ctx.parent is not None else {}
+    owner = owner or parent.get("owner")
+    status = status or parent.get("status")
+    overdue = overdue or bool(parent.get("overdue"))
+    department = department or parent.get("department")
+    if ctx.get_parameter_source("config_path") is ParameterSource.DEFAULT:
+        config_path = parent.get("config_path", config_path)
+    now = SystemClock().now()
+    try:
+        cfg = load_config(config_path)
+        with tracker_session(cfg) as session:
+            found = list_items(
+                session,
+                owner=owner,
+                status=ItemStatus(status) if status else None,
+                overdue_on=(
+                    now.astimezone(ZoneInfo(cfg.schedule.timezone)).date() if overdue else None
+                ),
+                department=department,
+            )
+            rows = item_rows(session, found, Directory(cfg.people.people))
+    except MailflowError as exc:
+        _fail(exc)
+        return
+    if fmt == "csv":
+        text = items_csv(rows)
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            # newline="": the CSV already ends its lines with CRLF, as Excel expects.
+            out.write_text(text, encoding="utf-8", newline="")
+    else:
+        data = items_ics(rows, prodid=PRODID, domain=cfg.mail.domain, now=now)
+        if out is None:
+            click.echo(data, nl=False)
+        else:
+            out.write_bytes(data)
+    if out is not None:
+        click.echo(f"{len(rows)} item(s) written to {out}", err=True)
 
 
 @main.command()

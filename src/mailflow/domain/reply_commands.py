@@ -64,3 +64,13 @@ def parse_commands(text: str) -> list[Command]:
         else:
             commands.append(Command("rsvp", {"partstat": _RSVP_WORDS[word], "comment": rest}, line))
     return commands
+
+
+_STOP = re.compile(
+    r"^\s*(?:stop\s+reminders?|unsubscribe|停止提醒|退订提醒|取消提醒)\s*[.。!！]?\s*$", re.I
+)
+
+
+def wants_stop_reminders(text: str, subject: str = "") -> bool:
+    """``STOP REMINDERS`` on a line of its own, or as the subject (the List-Unsubscribe mailto)."""
+    return bool(_STOP.match(subject)) or any(_STOP.match(line) for line in text.splitlines())

@@ -8,7 +8,7 @@ answered once with the reason.
 
 from __future__ import annotations
 
-from mailflow.domain.reply_commands import parse_commands
+from mailflow.domain.reply_commands import parse_commands, wants_stop_reminders
 from mailflow.errors import MessageError
 from mailflow.inbound.apply import ApplyContext, Outcome
 from mailflow.inbound.classify import Classification
@@ -25,6 +25,7 @@ from mailflow.inbound.minutes_handlers import (
 )
 from mailflow.inbound.reply_text import new_text
 from mailflow.outbound import answer_texts as texts
+from mailflow.services.preferences import stop_reminders
 from mailflow.services.replies import answer, locale_of, resolve_target
 from mailflow.services.rsvp import meeting_for_uid, record_rsvp, summary
 from mailflow.tracker import repo
@@ -124,11 +125,13 @@ def take_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> O
     lines is the minutes (a later one a correction); replies to a notice carry RSVP words or
     STATUS; elsewhere item commands (``MF-0042 DONE``) are tried before RSVP words.
     """
+    text = new_text(mail.message)
+    if wants_stop_reminders(text, mail.subject):
+        return take_stop_reminders(ctx, mail)
     target = resolve_target(ctx.session, mail, ctx.config)
     if target.forged:
         return refuse(ctx, mail, target.how)
     meeting = target.meeting
-    text = new_text(mail.message)
     kind = target.replied_kind
     if meeting is None:
         by_ref = take_item_commands(ctx, mail, None, text)
@@ -146,6 +149,21 @@ def take_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> O
         if by_items is not None:
             return by_items
     return _meeting_reply(ctx, mail, meeting, text)
+
+
+def take_stop_reminders(ctx: ApplyContext, mail: InboundMail) -> Outcome:
+    stop_reminders(ctx.session, mail.sender, ctx.now)
+    locale = locale_of(ctx.config, mail.sender)
+    answer(
+        ctx.session,
+        ctx.config,
+        mail,
+        key=_key(mail, "stop"),
+        to=mail.sender,
+        paragraphs=texts.reminders_stopped(locale),
+        now=ctx.now,
+    )
+    return Outcome("applied", "processed", "reminders stopped")
 
 
 def _meeting_reply(ctx: ApplyContext, mail: InboundMail, meeting: Meeting, text: str) -> Outcome:

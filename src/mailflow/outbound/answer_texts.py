@@ -124,3 +124,15 @@ def bounce_notice(locale: str, address: str, reason: str, titles: Sequence[str])
         f"Mail to {address} bounced ({reason}); the address may no longer work.",
         f"Meetings affected: {listed}. Please check the address or replace the attendee.",
     ]
+
+
+def reminders_stopped(locale: str) -> list[str]:
+    if lang(locale) == "zh_CN":
+        return [
+            "已为您停止提醒和每周进度请求。",
+            "会议通知、会议纪要、任务分配和升级通知仍会照常发送。",
+        ]
+    return [
+        "Reminders and weekly progress requests are stopped for you.",
+        "Meeting notices, minutes, assignments and escalations still reach you.",
+    ]

@@ -16,7 +16,13 @@ from mailflow.outbound.compose import MESSAGE_ID_MARK
 _TOKEN_ADDRESS = re.compile(r"\+[a-z][0-9a-z-]{1,40}\.[a-z2-7]{10}@", re.IGNORECASE)
 
 
+_UNSUBSCRIBE = re.compile(r"^\s*(?:stop\s+reminders?|停止提醒|退订提醒)\s*$", re.IGNORECASE)
+
+
 def classify(mail: InboundMail) -> Classification | None:
+    if _UNSUBSCRIBE.match(mail.subject):
+        # The List-Unsubscribe mailto of a reminder: a fresh mail, outside any thread.
+        return Classification("reply", "asks to stop reminders")
     addressed = " ".join(
         mail.header(name) for name in ("To", "Cc", "Delivered-To", "X-Original-To")
     )

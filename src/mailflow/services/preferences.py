@@ -1,0 +1,36 @@
+"""People's mail preferences kept in the tracker: opting out of reminders (STOP REMINDERS).
+
+Opting out stops non-essential mail only (reminders, weekly progress requests and nudges); a person
+still receives notices, minutes, assignments, answers, and escalations addressed to them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailflow.tracker.models import Person
+
+
+def tracked_person(session: Session, email: str, now: datetime) -> Person:
+    email = email.lower()
+    person = session.scalar(select(Person).where(Person.email == email))
+    if person is None:
+        person = Person(email=email, bounce_count=0, created_at=now, updated_at=now)
+        session.add(person)
+    return person
+
+
+def stop_reminders(session: Session, email: str, now: datetime) -> bool:
+    """Opt ``email`` out; True when it was opted in before."""
+    person = tracked_person(session, email, now)
+    changed = not person.reminders_opt_out
+    person.reminders_opt_out = True
+    person.updated_at = now
+    return changed
+
+
+def opted_out(session: Session) -> set[str]:
+    return set(session.scalars(select(Person.email).where(Person.reminders_opt_out.is_(True))))
