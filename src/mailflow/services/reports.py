@@ -3,7 +3,8 @@
 The library behind ``mailflow minutes show`` and ``mailflow items``: find a meeting from what a
 person types (UID, invite UID, id or part of the title), write its latest minutes as Markdown or as
 the official minutes' HTML, and list action items by owner, status, department or lateness.
-Nothing here writes to the database; "overdue" is relative to the ``date`` the caller passes.
+Nothing here changes a record (:func:`tracker_session` only migrates a schema that is behind, as
+``mailflow status`` does); "overdue" is relative to the ``date`` the caller passes.
 """
 
 from __future__ import annotations
