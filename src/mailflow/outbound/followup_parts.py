@@ -31,7 +31,7 @@ STOP_SUBJECT = "STOP REMINDERS"
 
 def check_stage(stage: str, overdue_days: int) -> None:
     """Raise ValueError unless ``stage`` is a known stage and ``overdue_days`` fits it."""
-    if stage not in (DUE_TODAY, OVERDUE) and not _BEFORE.match(stage):
+    if not is_reminder_stage(stage):
         raise ValueError(f"unknown reminder stage {stage!r}")
     if (stage == OVERDUE) != (overdue_days > 0):
         raise ValueError(f"stage {stage!r} with overdue_days={overdue_days}")
@@ -77,17 +77,27 @@ def late_label(days: int, locale: str) -> str:
     return f"overdue by {days} day{'' if days == 1 else 's'}"
 
 
-def stage_label(entry: DueItem, locale: str) -> str:
+def describe_stage(stage: str, overdue_days: int, locale: str) -> str:
     """``due in 3 business days``, ``due today``, ``overdue by 2 days``, and the same in Chinese."""
-    if entry.stage == OVERDUE:
-        return late_label(entry.overdue_days, locale)
-    if entry.stage == DUE_TODAY:
+    if stage == OVERDUE:
+        return late_label(overdue_days, locale)
+    if stage == DUE_TODAY:
         return "今天到期" if is_chinese(locale) else "due today"
-    match = _BEFORE.match(entry.stage)
-    days = int(match["days"]) if match else 0
+    match = _BEFORE.match(stage)
+    if match is None:
+        raise ValueError(f"unknown reminder stage {stage!r}")
+    days = int(match["days"])
     if is_chinese(locale):
         return f"还有{days}个工作日到期"
     return f"due in {days} business day{'' if days == 1 else 's'}"
+
+
+def stage_label(entry: DueItem, locale: str) -> str:
+    return describe_stage(entry.stage, entry.overdue_days, locale)
+
+
+def is_reminder_stage(stage: str) -> bool:
+    return stage in (DUE_TODAY, OVERDUE) or _BEFORE.match(stage) is not None
 
 
 def command_example(refs: Sequence[str], today: date, locale: str) -> dict[str, Any]:
@@ -103,20 +113,25 @@ def command_example(refs: Sequence[str], today: date, locale: str) -> dict[str, 
         "ref": first,
         "refs": list(refs[:3]) or [first],
         "delay_date": short_day(later, locale) if zh else later.isoformat(),
+        # The same date in the other language's commands, which are mentioned too.
+        "delay_zh": short_day(later, "zh_CN"),
+        "delay_iso": later.isoformat(),
         "reason": "等待预算审批" if zh else "waiting for budget approval",
     }
 
 
 def weekly_lines(example: Mapping[str, Any], locale: str) -> list[str]:
-    """One answer line per item, as the weekly request shows them: progress, done, a delay."""
+    """One answer line per item (up to three) as the weekly request shows them: progress, done,
+    a delay. One item gets one line: three answers for one item would contradict each other.
+    """
     refs = list(example["refs"])
-    refs += [refs[-1]] * (3 - len(refs))
     done, delay = ("完成", "延期") if is_chinese(locale) else ("DONE", "DELAY")
-    return [
+    lines = [
         f"{refs[0]} 60%",
-        f"{refs[1]} {done}",
-        f"{refs[2]} {delay} {example['delay_date']} {example['reason']}",
+        f"{refs[1]} {done}" if len(refs) > 1 else "",
+        f"{refs[2]} {delay} {example['delay_date']} {example['reason']}" if len(refs) > 2 else "",
     ]
+    return [line for line in lines if line]
 
 
 def unsubscribe_header(msg: EmailMessage, address: str) -> None:

@@ -8,6 +8,13 @@ from typing import Any
 
 from mailflow.outbound.answer import render_answer_row
 from mailflow.outbound.compose import RenderContext, RenderError, render_plain_message
+from mailflow.outbound.digest_mail import render_digest_details_row, render_digest_row
+from mailflow.outbound.escalation_mail import render_escalation_row
+from mailflow.outbound.followup_mail import (
+    render_item_reminder_row,
+    render_weekly_nudge_row,
+    render_weekly_progress_row,
+)
 from mailflow.outbound.items_mail import render_item_assignment_row, render_item_receipt_row
 from mailflow.outbound.minutes_mail import (
     render_minutes_reminder_row,
@@ -31,6 +38,12 @@ RENDERERS: dict[str, Renderer] = {
     "minutes_receipt": render_minutes_receipt_row,
     "item_assignment": render_item_assignment_row,
     "item_receipt": render_item_receipt_row,
+    "item_reminder": render_item_reminder_row,
+    "weekly_progress": render_weekly_progress_row,
+    "weekly_nudge": render_weekly_nudge_row,
+    "escalation": render_escalation_row,
+    "digest": render_digest_row,
+    "digest_details": render_digest_details_row,
 }
 
 

@@ -1,0 +1,232 @@
+"""Outbox kind ``escalation``: an overdue action item, told to the next person up.
+
+Level 1 tells the owner, level 2 the meeting's organiser/coordinator ("Bob Li's item is 3 days
+late and has had no update for 24 h"), level 3 the owner's executive. Each mail says what is late
+and by how much, lists the mails already sent about it (the history), says who is told next and
+when, and how to act by reply: DONE, DELAY to extend, REASSIGN (levels 2 and 3). Pure: the payload
+carries the item and its history.
+
+``List-Unsubscribe`` is added only when the payload names an address, and never at level 3: an
+executive cannot opt out of escalations addressed to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from mailflow.outbound.compose import RenderContext, RenderError
+from mailflow.outbound.followup_parts import (
+    OVERDUE,
+    command_example,
+    describe_stage,
+    is_reminder_stage,
+    late_label,
+    unsubscribe_header,
+)
+from mailflow.outbound.items_export import ItemRow
+from mailflow.outbound.minutes_parts import (
+    Namer,
+    Threading,
+    assemble,
+    aware,
+    item_from_json,
+    item_json,
+    item_view,
+    list_of,
+    namer,
+    reading,
+    recipient_name,
+    render_bodies,
+    text_of,
+    valid_zone,
+)
+from mailflow.outbound.templating import format_short, is_chinese
+
+LEVELS = (1, 2, 3)
+_SUBJECTS = {
+    "en": {
+        1: "Action needed: {ref} is {late}",
+        2: "Escalation: {owner}'s item {ref} is {late}",
+        3: "Escalation to you: {owner}'s item {ref} is {late}",
+    },
+    "zh": {
+        1: "请处理：{ref} {late}",
+        2: "升级提醒：{owner}负责的 {ref} {late}",
+        3: "升级至您：{owner}负责的 {ref} {late}",
+    },
+}
+# What each kind of earlier mail is called in the history table; reminder stages are labelled
+# by followup_parts.stage_label, anything else is shown as the planner wrote it.
+_SENT = {
+    "en": {
+        "weekly_progress": "Weekly progress request",
+        "weekly_nudge": "Weekly progress nudge",
+        "escalation_1": "Escalation level 1: the owner",
+        "escalation_2": "Escalation level 2: the organiser",
+        "escalation_3": "Escalation level 3: the executive",
+    },
+    "zh": {
+        "weekly_progress": "每周进度询问",
+        "weekly_nudge": "每周进度催问",
+        "escalation_1": "一级升级：负责人",
+        "escalation_2": "二级升级：组织人",
+        "escalation_3": "三级升级：主管领导",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A mail already sent about the item: when, what (a reminder stage such as ``before_3`` or
+    ``overdue``, ``weekly_progress``, ``weekly_nudge``, ``escalation_<level>``, else free text)
+    and to whom.
+    """
+
+    at: datetime  # timezone-aware
+    what: str
+    to: str = ""
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise ValueError("a history entry's time must be timezone-aware")
+
+
+def _sent_label(what: str, locale: str) -> str:
+    zh = is_chinese(locale)
+    known = _SENT["zh" if zh else "en"].get(what)
+    if known:
+        return known
+    if what == OVERDUE:
+        return "逾期通知" if zh else "Overdue notice"
+    if is_reminder_stage(what):
+        # A reminder before or on the due date, written the way the reminder itself wrote it.
+        stage = describe_stage(what, 0, locale)
+        return f"提醒：{stage}" if zh else f"Reminder: {stage}"
+    return what
+
+
+def escalation_payload(
+    item: ItemRow,
+    *,
+    level: int,
+    overdue_days: int,
+    history: Sequence[Sent] = (),
+    silent_hours: int | None = None,
+    next_step_at: datetime | None = None,
+    locale: str | None,
+    timezone: str | None,
+    thread_root: str | None = None,
+    reply_to: str | None = None,
+    unsubscribe: str | None = None,
+) -> dict[str, Any]:
+    """One overdue ``item`` escalated to ``level`` (1 owner, 2 organiser, 3 executive).
+
+    ``silent_hours``: hours without an update; ``next_step_at``: when the next level is told
+    (none at level 3); ``unsubscribe``: the List-Unsubscribe address, refused at level 3.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown escalation level {level!r}")
+    if overdue_days < 1:
+        raise ValueError("an escalated item is overdue by at least one day")
+    if level == 3 and (unsubscribe or next_step_at):
+        raise ValueError("level 3 is the last level, and executives cannot opt out of it")
+    if next_step_at is not None and next_step_at.tzinfo is None:
+        raise ValueError("next_step_at must be timezone-aware")
+    return {
+        "item": item_json(item),
+        "level": level,
+        "overdue_days": overdue_days,
+        "history": [{"at": s.at.isoformat(), "what": s.what, "to": s.to} for s in history],
+        "silent_hours": silent_hours,
+        "next_step_at": next_step_at.isoformat() if next_step_at else None,
+        "locale": locale,
+        "timezone": timezone,
+        "thread_root": thread_root,
+        "reply_to": reply_to,
+        "unsubscribe": unsubscribe,
+    }
+
+
+def _history(payload: Mapping[str, Any]) -> list[Sent]:
+    entries = [
+        Sent(aware(str(entry["at"])), str(entry["what"]), str(entry.get("to") or ""))
+        for entry in list_of(payload, "history")
+    ]
+    return sorted(entries, key=lambda sent: sent.at)
+
+
+def _whole(payload: Mapping[str, Any], key: str) -> int:
+    value = payload.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise TypeError(f"{key!r} must be a whole number, not {value!r}")
+    return value
+
+
+def _history_view(history: Sequence[Sent], zone: str, locale: str, name: Namer) -> list[Any]:
+    return [
+        {
+            "when": format_short(sent.at, zone, locale),
+            "what": _sent_label(sent.what, locale),
+            "to": (name(sent.to) or sent.to) if sent.to else "",
+        }
+        for sent in history
+    ]
+
+
+def render_escalation_row(
+    ctx: RenderContext, recipients: Sequence[str], payload: Mapping[str, Any]
+) -> EmailMessage:
+    with reading("escalation"):
+        wanted = text_of(payload, "locale")
+        item = item_from_json(payload["item"])
+        level = _whole(payload, "level")
+        if level not in LEVELS:
+            raise ValueError(f"unknown escalation level {level!r}")
+        days = _whole(payload, "overdue_days")
+        silent = None if payload.get("silent_hours") is None else _whole(payload, "silent_hours")
+        history = _history(payload)
+        next_text = text_of(payload, "next_step_at")
+        next_step = aware(next_text) if next_text else None
+        unsubscribe = text_of(payload, "unsubscribe")
+        if level == 3 and unsubscribe:
+            raise ValueError("executives cannot opt out of escalations addressed to them")
+        zone = valid_zone(text_of(payload, "timezone"), ctx.config.schedule.timezone)
+        threading = Threading(
+            thread_root=text_of(payload, "thread_root"), reply_to=text_of(payload, "reply_to")
+        )
+    name = namer(ctx, (item.owner, item.owner_name))
+    today = ctx.now.astimezone(ZoneInfo(zone)).date()
+
+    def values(locale: str) -> dict[str, Any]:
+        view = item_view(item, locale, name, zone)
+        return {
+            "locale": locale,
+            "level": level,
+            "recipient_name": recipient_name(recipients, name),
+            "item": view,
+            "meeting": item.meeting,
+            "days": days,
+            "late": late_label(days, locale),
+            "silent_hours": silent,
+            "history": _history_view(history, zone, locale, name),
+            "next_step": format_short(next_step, zone, locale) if next_step else "",
+            "example": command_example([item.ref], today, locale),
+            "unsubscribe": bool(unsubscribe),
+        }
+
+    bodies = render_bodies(ctx, "escalation", wanted, values)
+    words = _SUBJECTS["zh" if is_chinese(bodies[2]) else "en"]
+    owner = item.owner_name or name(item.owner) or item.owner
+    subject = words[level].format(ref=item.ref, owner=owner, late=late_label(days, bodies[2]))
+    msg = assemble(ctx, recipients, subject=subject, bodies=bodies, threading=threading)
+    if unsubscribe:
+        try:
+            unsubscribe_header(msg, unsubscribe)
+        except ValueError as exc:
+            raise RenderError(f"cannot offer an unsubscribe: {exc}") from exc
+    return msg
