@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session
 
 from mailflow.clock import Clock
 from mailflow.config.schema import Config
+from mailflow.services.digests import plan_digests
+from mailflow.services.escalations import plan_escalations
+from mailflow.services.followups import plan_reminders, plan_weekly
 from mailflow.services.minutes_mails import plan_minutes
 from mailflow.services.notices import plan_notices
 
@@ -22,7 +25,14 @@ log = logging.getLogger("mailflow.plan")
 
 PlannerFn = Callable[[Session, datetime, Config], int]
 
-PLANNERS: list[tuple[str, PlannerFn]] = [("notices", plan_notices), ("minutes", plan_minutes)]
+PLANNERS: list[tuple[str, PlannerFn]] = [
+    ("notices", plan_notices),
+    ("minutes", plan_minutes),
+    ("reminders", plan_reminders),
+    ("weekly", plan_weekly),
+    ("escalations", plan_escalations),
+    ("digests", plan_digests),
+]
 
 
 class Planner:

@@ -74,3 +74,15 @@ _STOP = re.compile(
 def wants_stop_reminders(text: str, subject: str = "") -> bool:
     """``STOP REMINDERS`` on a line of its own, or as the subject (the List-Unsubscribe mailto)."""
     return bool(_STOP.match(subject)) or any(_STOP.match(line) for line in text.splitlines())
+
+
+_DETAILS = re.compile(r"^\s*(?:details|详情|明细)\s*[:：]?\s*(?P<department>\S.*?)\s*$", re.I)
+
+
+def details_request(text: str) -> str | None:
+    """The department in ``DETAILS <department>`` / ``详情 <部门>`` on a line of its own."""
+    for line in text.splitlines():
+        found = _DETAILS.match(line)
+        if found:
+            return found["department"]
+    return None

@@ -105,6 +105,7 @@ def take_item_commands(
         context_meeting=meeting,
         now=ctx.now,
         source=mail.message_id,
+        directory=directory,
     )
     errors = [*parsed.errors, *result.errors]
     locale = locale_of(ctx.config, mail.sender)

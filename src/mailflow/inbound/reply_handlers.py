@@ -8,7 +8,7 @@ answered once with the reason.
 
 from __future__ import annotations
 
-from mailflow.domain.reply_commands import parse_commands, wants_stop_reminders
+from mailflow.domain.reply_commands import details_request, parse_commands, wants_stop_reminders
 from mailflow.errors import MessageError
 from mailflow.inbound.apply import ApplyContext, Outcome
 from mailflow.inbound.classify import Classification
@@ -25,8 +25,10 @@ from mailflow.inbound.minutes_handlers import (
 )
 from mailflow.inbound.reply_text import new_text
 from mailflow.outbound import answer_texts as texts
+from mailflow.outbound import outbox
+from mailflow.services.digests import details_payload
 from mailflow.services.preferences import stop_reminders
-from mailflow.services.replies import answer, locale_of, resolve_target
+from mailflow.services.replies import answer, is_automatic, locale_of, resolve_target
 from mailflow.services.rsvp import meeting_for_uid, record_rsvp, summary
 from mailflow.tracker import repo
 from mailflow.tracker.models import Meeting
@@ -128,6 +130,9 @@ def take_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> O
     text = new_text(mail.message)
     if wants_stop_reminders(text, mail.subject):
         return take_stop_reminders(ctx, mail)
+    department = details_request(text)
+    if department is not None:
+        return take_details(ctx, mail, department)
     target = resolve_target(ctx.session, mail, ctx.config)
     if target.forged:
         return refuse(ctx, mail, target.how)
@@ -149,6 +154,31 @@ def take_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> O
         if by_items is not None:
             return by_items
     return _meeting_reply(ctx, mail, meeting, text)
+
+
+def take_details(ctx: ApplyContext, mail: InboundMail, department: str) -> Outcome:
+    """``DETAILS <department>`` from an executive: the full item list of one of their own."""
+    payload = details_payload(
+        ctx.session,
+        ctx.config,
+        email=mail.sender,
+        department=department,
+        now=ctx.now,
+        in_reply_to=mail.message_id,
+        subject=mail.subject,
+    )
+    if payload is None:
+        return refuse(ctx, mail, f"“{department}” is not a department in your digest")
+    if not is_automatic(mail):
+        outbox.enqueue(
+            ctx.session,
+            key=_key(mail, "details"),
+            kind="digest_details",
+            recipients=[mail.sender],
+            payload=payload,
+            now=ctx.now,
+        )
+    return Outcome("applied", "processed", f"details of {department} sent")
 
 
 def take_stop_reminders(ctx: ApplyContext, mail: InboundMail) -> Outcome:

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mailflow.domain.directory import Directory
 from mailflow.domain.item_commands import ItemCommand
 from mailflow.domain.minutes import Problem
 from mailflow.services.minutes import history
@@ -41,7 +42,18 @@ def open_items_of(session: Session, owner: str, meeting: Meeting | None) -> list
     return list(session.scalars(query.order_by(ActionItem.id)))
 
 
-def _may(item: ActionItem, meeting: Meeting | None, sender: str, *, organiser_only: bool) -> bool:
+def _may(
+    item: ActionItem,
+    meeting: Meeting | None,
+    sender: str,
+    *,
+    organiser_only: bool,
+    executive: str | None,
+) -> bool:
+    # The owner's executive may act on any of the owner's items: level 3 of the escalation asks
+    # them to reassign, extend or close.
+    if executive is not None and sender == executive.lower():
+        return True
     leaders = set()
     if meeting is not None:
         leaders = {meeting.organiser_email.lower(), (meeting.scribe_email or "").lower()}
@@ -58,6 +70,7 @@ def apply_item_commands(
     context_meeting: Meeting | None,
     now: datetime,
     source: str | None,
+    directory: Directory | None = None,
 ) -> ItemsResult:
     sender = sender.lower()
     result = ItemsResult()
@@ -66,7 +79,16 @@ def apply_item_commands(
         if item is None:
             continue
         meeting = session.get(Meeting, item.meeting_id) if item.meeting_id else None
-        if not _may(item, meeting, sender, organiser_only=command.verb == "reassign"):
+        owner = directory.by_email(item.owner_email) if directory else None
+        executive = directory.executive_of(owner) if directory and owner else None
+        allowed = _may(
+            item,
+            meeting,
+            sender,
+            organiser_only=command.verb == "reassign",
+            executive=executive.email if executive else None,
+        )
+        if not allowed:
             who = "the organiser" if command.verb == "reassign" else "its owner or organiser"
             result.errors.append(
                 Problem(command.line, f"{item.ref} may only be changed by {who}", None)

@@ -1,0 +1,246 @@
+"""Plan executive digests (daily and/or weekly) and answer ``DETAILS <department>``.
+
+Executives are the people others report to (``manager`` in the people directory). Each sees the
+departments of the people reporting to them and their own. A digest is planned once per period
+(the day, or the ISO week) at the configured time in ``schedule.timezone``; the change since last
+time is computed against the counts the previous digest to the same executive reported.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailflow.config.schema import WEEKDAYS, Config, Person
+from mailflow.domain.directory import Directory
+from mailflow.outbound import outbox
+from mailflow.outbound.digest_data import (
+    Decision,
+    MeetingAhead,
+    MinutesGap,
+    OverdueItem,
+    counts_from_json,
+)
+from mailflow.outbound.digest_mail import digest_details_payload, digest_payload
+from mailflow.outbound.items_export import ItemRow
+from mailflow.services.minutes import latest_minutes
+from mailflow.services.minutes_mails import item_row
+from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, MeetingStatus, OutboxRow
+from mailflow.tracker.models import Decision as DecisionRow
+
+Period = Literal["daily", "weekly"]
+OPEN = {ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED}
+
+
+def executives(directory: Directory, people: Sequence[Person]) -> dict[str, list[str]]:
+    """Executive email → the departments they see (their reports' and their own)."""
+    scope: dict[str, set[str]] = defaultdict(set)
+    for person in people:
+        if person.manager and person.department:
+            scope[person.manager.lower()].add(person.department)
+    for email in list(scope):
+        own = directory.by_email(email)
+        if own is not None and own.department:
+            scope[email].add(own.department)
+    return {email: sorted(departments) for email, departments in scope.items()}
+
+
+def _due_periods(now: datetime, config: Config) -> list[tuple[Period, str]]:
+    digest = config.schedule.digest
+    local = now.astimezone(ZoneInfo(config.schedule.timezone))
+    due: list[tuple[Period, str]] = []
+    if digest.daily_time is not None and local.time() >= digest.daily_time:
+        due.append(("daily", local.date().isoformat()))
+    if digest.weekly_day is not None and digest.weekly_time is not None:
+        start = local.date() - timedelta(days=local.weekday())
+        moment = datetime.combine(
+            start + timedelta(days=WEEKDAYS.index(digest.weekly_day)),
+            digest.weekly_time,
+            tzinfo=local.tzinfo,
+        )
+        if local >= moment:
+            year, week, _ = local.date().isocalendar()
+            due.append(("weekly", f"{year}-W{week:02d}"))
+    return due
+
+
+def plan_digests(session: Session, now: datetime, config: Config) -> int:
+    directory = Directory(config.people.people)
+    scopes = executives(directory, config.people.people)
+    created = 0
+    for period, period_key in _due_periods(now, config):
+        for email, departments in scopes.items():
+            key = f"digest:{period}:{period_key}:{email}"
+            if session.scalar(select(OutboxRow.id).where(OutboxRow.idempotency_key == key)):
+                continue
+            payload = _digest(session, config, directory, email, departments, period, now)
+            created += outbox.enqueue(
+                session, key=key, kind="digest", recipients=[email], payload=payload, now=now
+            )
+    return created
+
+
+def _previous(session: Session, email: str, period: Period) -> OutboxRow | None:
+    rows = session.scalars(
+        select(OutboxRow)
+        .where(OutboxRow.kind == "digest", OutboxRow.idempotency_key.like(f"digest:{period}:%"))
+        .order_by(OutboxRow.created_at.desc())
+    )
+    return next((r for r in rows if r.recipients and r.recipients[0] == email), None)
+
+
+def _in_scope(item: ActionItem, departments: Sequence[str]) -> bool:
+    return (item.department or "") in departments
+
+
+def _digest(
+    session: Session,
+    config: Config,
+    directory: Directory,
+    email: str,
+    departments: Sequence[str],
+    period: Period,
+    now: datetime,
+) -> dict[str, object]:
+    person = directory.by_email(email)
+    zone = (person.timezone if person else None) or config.schedule.timezone
+    today = now.astimezone(ZoneInfo(zone)).date()
+    items = [i for i in session.scalars(select(ActionItem)) if _in_scope(i, departments)]
+    meetings = {m.id: m for m in session.scalars(select(Meeting))}
+    counts: dict[str, Counter[str]] = {d: Counter() for d in departments}
+    for item in items:
+        counts[item.department or ""][item.status.value] += 1
+    previous = _previous(session, email, period)
+    since = previous.created_at if previous is not None else None
+    previous_counts = counts_from_json(previous.payload["counts"]) if previous else None
+    scoped_meetings = {i.meeting_id for i in items if i.meeting_id is not None} | {
+        m.id
+        for m in meetings.values()
+        if (p := directory.by_email(m.organiser_email)) is not None and p.department in departments
+    }
+    decisions = [
+        Decision(meetings[d.meeting_id].title, meetings[d.meeting_id].starts_at.date(), d.text)
+        for d in session.scalars(select(DecisionRow).order_by(DecisionRow.id))
+        if d.meeting_id in scoped_meetings and (since is None or d.created_at > since)
+    ]
+    overdue = [
+        OverdueItem(_row(i, meetings, directory), (today - i.due_date).days, i.escalation_level)
+        for i in items
+        if i.status in OPEN and i.due_date is not None and i.due_date < today
+    ]
+    due_soon = [
+        _row(i, meetings, directory)
+        for i in items
+        if i.status in OPEN
+        and i.due_date is not None
+        and today <= i.due_date <= today + timedelta(7)
+    ]
+    ahead, gaps = _meetings(session, config, meetings, scoped_meetings, now)
+    return digest_payload(
+        period=period,
+        as_of=now,
+        since=since,
+        departments=departments,
+        counts={d: dict(c) for d, c in counts.items()},
+        previous_counts=previous_counts,
+        decisions=decisions,
+        overdue=overdue,
+        due_soon=due_soon,
+        meetings=ahead,
+        minutes=gaps,
+        locale=(person.locale if person else None) or config.mail.default_locale,
+        timezone=zone,
+    )
+
+
+def _row(item: ActionItem, meetings: dict[int, Meeting], directory: Directory) -> ItemRow:
+    meeting = meetings.get(item.meeting_id or -1)
+    return item_row(item, directory, meeting.title if meeting else "")
+
+
+def _meetings(
+    session: Session,
+    config: Config,
+    meetings: dict[int, Meeting],
+    scoped: set[int],
+    now: datetime,
+) -> tuple[list[MeetingAhead], list[MinutesGap]]:
+    ahead: list[MeetingAhead] = []
+    gaps: list[MinutesGap] = []
+    deadline_after = timedelta(hours=config.schedule.minutes_deadline_hours)
+    for meeting in meetings.values():
+        if meeting.id not in scoped or meeting.status is not MeetingStatus.SCHEDULED:
+            continue
+        if now <= meeting.starts_at <= now + timedelta(days=7):
+            answers = Counter(
+                a.partstat.value
+                for a in meeting.attendees
+                if a.recurrence_id == "" and a.removed_at is None
+            )
+            ahead.append(
+                MeetingAhead(
+                    title=meeting.title,
+                    start=meeting.starts_at,
+                    organiser=meeting.organiser_email,
+                    accepted=answers["ACCEPTED"],
+                    declined=answers["DECLINED"],
+                    tentative=answers["TENTATIVE"],
+                    no_answer=answers["NEEDS-ACTION"],
+                )
+            )
+        deadline = meeting.ends_at + deadline_after
+        if deadline < now and meeting.rrule is None and now - deadline < timedelta(days=14):
+            minutes = latest_minutes(session, meeting)
+            first = minutes.received_at if minutes is not None and minutes.version == 1 else None
+            if minutes is None or (first is not None and first > deadline):
+                gaps.append(
+                    MinutesGap(
+                        title=meeting.title,
+                        start=meeting.starts_at,
+                        deadline=deadline,
+                        received=first,
+                        scribe=meeting.scribe_email or meeting.organiser_email,
+                    )
+                )
+    return ahead, gaps
+
+
+def details_payload(
+    session: Session,
+    config: Config,
+    *,
+    email: str,
+    department: str,
+    now: datetime,
+    in_reply_to: str | None,
+    subject: str | None,
+) -> dict[str, object] | None:
+    """The full list for ``DETAILS <department>``, when it is one of the executive's."""
+    directory = Directory(config.people.people)
+    scope = executives(directory, config.people.people).get(email.lower(), [])
+    wanted = next((d for d in scope if d.casefold() == department.strip().casefold()), None)
+    if wanted is None:
+        return None
+    meetings = {m.id: m for m in session.scalars(select(Meeting))}
+    items = [
+        _row(i, meetings, directory)
+        for i in session.scalars(select(ActionItem).order_by(ActionItem.id))
+        if (i.department or "") == wanted
+    ]
+    person = directory.by_email(email)
+    return digest_details_payload(
+        wanted,
+        items,
+        as_of=now,
+        departments=scope,
+        locale=(person.locale if person else None) or config.mail.default_locale,
+        timezone=(person.timezone if person else None) or config.schedule.timezone,
+        in_reply_to=in_reply_to,
+        subject=subject,
+    )

@@ -1,0 +1,102 @@
+"""Plan escalations: level 2 to the meeting's organiser after 24 h overdue without an update,
+level 3 to the owner's executive after 48 h (delays from ``schedule.escalation``).
+
+Level 1 — telling the owner — is the overdue reminder (``services/followups``). Each level is sent
+once per due date (a DELAY with a new date restarts the clock), held to the recipient's business
+hours, and says what is late, by how much, and which reminders went before it. A level without a
+recipient is recorded in the item's history, once, and the next level still follows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailflow.config.schema import Config
+from mailflow.domain.business_calendar import BusinessCalendar
+from mailflow.domain.directory import Directory
+from mailflow.domain.escalation import escalations
+from mailflow.domain.quiet_hours import next_send_time
+from mailflow.outbound import outbox
+from mailflow.outbound.escalation_mail import Sent, escalation_payload
+from mailflow.services.followups import item_state, open_items, sent_keys
+from mailflow.services.minutes import history
+from mailflow.services.minutes_mails import item_row
+from mailflow.services.notices import meeting_reply_address
+from mailflow.tracker.models import ActionItem, ItemHistory, Meeting
+
+
+def _sent_before(item: ActionItem) -> list[Sent]:
+    """The reminders and escalations already sent about this item, oldest first."""
+    found = []
+    for entry in item.history:
+        if entry.kind == "reminded" and entry.new_value:
+            found.append(Sent(entry.at, entry.new_value.rsplit(":", 1)[-1], item.owner_email))
+        elif entry.kind == "escalated" and entry.new_value:
+            level = entry.new_value.split(":")[2]
+            found.append(Sent(entry.at, f"escalation_{level}", entry.field or ""))
+    return found
+
+
+def plan_escalations(session: Session, now: datetime, config: Config) -> int:
+    calendar = BusinessCalendar(config.schedule.calendar)
+    directory = Directory(config.people.people)
+    items = open_items(session)
+    meetings = {m.id: m for m in session.scalars(select(Meeting))}
+    by_ref = {i.ref: i for i in items}
+    states = [
+        item_state(i, meetings.get(i.meeting_id or -1), directory, config.schedule.timezone)
+        for i in items
+    ]
+    done = sent_keys(session, "escalated", items) | sent_keys(session, "escalation_skipped", items)
+    created = 0
+    for due in escalations(states, now=now, settings=config.schedule):
+        if due.level < 2 or due.key in done:
+            continue
+        item = by_ref[due.ref]
+        if due.to is None:
+            history(
+                item,
+                at=now,
+                actor="mailflow",
+                kind="escalation_skipped",
+                new=due.key,
+                old=due.skipped_reason,
+            )
+            continue
+        meeting = meetings.get(item.meeting_id or -1)
+        person = directory.by_email(due.to)
+        locale = (person.locale if person else None) or config.mail.default_locale
+        zone = (person.timezone if person else None) or config.schedule.timezone
+        overdue_days = max(
+            1, (now.astimezone(ZoneInfo(zone)).date() - (item.due_date or now.date())).days
+        )
+        created += outbox.enqueue(
+            session,
+            key=due.key,
+            kind="escalation",
+            recipients=[due.to],
+            payload=escalation_payload(
+                item_row(item, directory, meeting.title if meeting else ""),
+                level=due.level,
+                overdue_days=overdue_days,
+                history=_sent_before(item),
+                silent_hours=int(due.overdue_by.total_seconds() // 3600),
+                locale=locale,
+                timezone=zone,
+                thread_root=meeting.thread_root if meeting else None,
+                reply_to=meeting_reply_address(config, meeting) if meeting else None,
+            ),
+            now=now,
+            not_before=next_send_time(now, settings=config.schedule, calendar=calendar, tz=zone),
+            meeting_id=meeting.id if meeting else None,
+            item_id=item.id,
+        )
+        item.history.append(
+            ItemHistory(at=now, actor="mailflow", kind="escalated", field=due.to, new_value=due.key)
+        )
+        item.escalation_level = max(item.escalation_level, due.level)
+    return created
