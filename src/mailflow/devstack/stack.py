@@ -24,7 +24,7 @@ from mailflow.devstack.smtp import RelaySmtpServer, local_users
 
 DOMAIN = "example.test"
 BOT = f"bot@{DOMAIN}"
-DEFAULT_USERS = (BOT, *(f"{name}@{DOMAIN}" for name in ("alice", "bob", "carol", "exec")))
+DEFAULT_USERS = (BOT, *(f"{name}@{DOMAIN}" for name in ("alice", "bob", "carol", "dave", "exec")))
 PASSWORD = "secret"
 
 
