@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from mailflow.domain.directory import Directory
 from mailflow.errors import MessageError
 from mailflow.inbound.apply import ApplyContext, Outcome
 from mailflow.inbound.classify import Classification
@@ -10,6 +9,7 @@ from mailflow.inbound.itip import parse_itip
 from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.meeting_mail import parse_meeting_mail
 from mailflow.services.intake import IntakeReport, take_draft, take_specs
+from mailflow.services.readers import directory_of, reader
 from mailflow.tracker import repo
 from mailflow.tracker.models import MeetingSource
 
@@ -21,8 +21,7 @@ def _outcome(report: IntakeReport) -> Outcome:
 
 
 def _sender_zone(ctx: ApplyContext, sender: str) -> str:
-    person = Directory(ctx.config.people.people).by_email(sender)
-    return (person.timezone if person else None) or ctx.config.schedule.timezone
+    return reader(ctx.config, sender).timezone
 
 
 def take_calendar_invite(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
@@ -52,7 +51,7 @@ def take_meeting_mail(ctx: ApplyContext, mail: InboundMail, found: Classificatio
         raise MessageError("a meeting request without a From address cannot be answered")
     draft = parse_meeting_mail(
         mail.message,
-        directory=Directory(ctx.config.people.people),
+        directory=directory_of(ctx.config),
         now=ctx.now,
         default_timezone=_sender_zone(ctx, mail.sender),
         domain=ctx.config.mail.domain,

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from mailflow.domain.business_calendar import BusinessCalendar
-from mailflow.domain.directory import Directory
 from mailflow.domain.item_commands import parse_item_commands
 from mailflow.domain.minutes import MinutesDoc
 from mailflow.domain.minutes_parser import parse_minutes
@@ -26,6 +25,7 @@ from mailflow.outbound.items_mail import item_receipt_payload
 from mailflow.services.items import apply_item_commands
 from mailflow.services.minutes import apply_minutes
 from mailflow.services.minutes_mails import announce_minutes, assign, item_row
+from mailflow.services.readers import directory_of
 from mailflow.services.replies import answer, is_automatic, locale_of
 from mailflow.tracker import repo
 from mailflow.tracker.models import Meeting, MeetingStatus
@@ -42,7 +42,7 @@ def read_minutes(ctx: ApplyContext, meeting: Meeting, text: str) -> MinutesDoc:
     return parse_minutes(
         text,
         meeting_start=meeting.starts_at.astimezone(ZoneInfo(meeting.tzid)),
-        directory=Directory(ctx.config.people.people),
+        directory=directory_of(ctx.config),
         calendar=BusinessCalendar(ctx.config.schedule.calendar),
     )
 
@@ -61,7 +61,7 @@ def take_minutes(
         raw_text=text,
         submitted_by=mail.sender,
         source_message_id=mail.message_id,
-        directory=Directory(ctx.config.people.people),
+        directory=directory_of(ctx.config),
         now=ctx.now,
     )
     announce_minutes(
@@ -89,7 +89,7 @@ def take_item_commands(
     ctx: ApplyContext, mail: InboundMail, meeting: Meeting | None, text: str
 ) -> Outcome | None:
     """Apply the item commands in ``text``; None when it has none (the caller tries RSVP words)."""
-    directory = Directory(ctx.config.people.people)
+    directory = directory_of(ctx.config)
     parsed = parse_item_commands(
         text,
         now=ctx.now,

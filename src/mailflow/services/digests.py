@@ -31,6 +31,7 @@ from mailflow.outbound.digest_mail import digest_details_payload, digest_payload
 from mailflow.outbound.items_export import ItemRow
 from mailflow.services.minutes import latest_minutes
 from mailflow.services.minutes_mails import item_row
+from mailflow.services.readers import directory_of, reader
 from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, MeetingStatus, OutboxRow
 from mailflow.tracker.models import Decision as DecisionRow
 
@@ -71,7 +72,7 @@ def _due_periods(now: datetime, config: Config) -> list[tuple[Period, str]]:
 
 
 def plan_digests(session: Session, now: datetime, config: Config) -> int:
-    directory = Directory(config.people.people)
+    directory = directory_of(config)
     scopes = executives(directory, config.people.people)
     created = 0
     for period, period_key in _due_periods(now, config):
@@ -108,8 +109,8 @@ def _digest(
     period: Period,
     now: datetime,
 ) -> dict[str, object]:
-    person = directory.by_email(email)
-    zone = (person.timezone if person else None) or config.schedule.timezone
+    who = reader(config, email)
+    zone = who.timezone
     today = now.astimezone(ZoneInfo(zone)).date()
     items = [i for i in session.scalars(select(ActionItem)) if _in_scope(i, departments)]
     meetings = {m.id: m for m in session.scalars(select(Meeting))}
@@ -154,7 +155,7 @@ def _digest(
         due_soon=due_soon,
         meetings=ahead,
         minutes=gaps,
-        locale=(person.locale if person else None) or config.mail.default_locale,
+        locale=who.locale,
         timezone=zone,
     )
 
@@ -222,7 +223,7 @@ def details_payload(
     subject: str | None,
 ) -> dict[str, object] | None:
     """The full list for ``DETAILS <department>``, when it is one of the executive's."""
-    directory = Directory(config.people.people)
+    directory = directory_of(config)
     scope = executives(directory, config.people.people).get(email.lower(), [])
     wanted = next((d for d in scope if d.casefold() == department.strip().casefold()), None)
     if wanted is None:
@@ -233,14 +234,14 @@ def details_payload(
         for i in session.scalars(select(ActionItem).order_by(ActionItem.id))
         if (i.department or "") == wanted
     ]
-    person = directory.by_email(email)
+    who = reader(config, email)
     return digest_details_payload(
         wanted,
         items,
         as_of=now,
         departments=scope,
-        locale=(person.locale if person else None) or config.mail.default_locale,
-        timezone=(person.timezone if person else None) or config.schedule.timezone,
+        locale=who.locale,
+        timezone=who.timezone,
         in_reply_to=in_reply_to,
         subject=subject,
     )

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
 from mailflow.domain.business_calendar import BusinessCalendar
-from mailflow.domain.directory import Directory
 from mailflow.domain.escalation import escalations
 from mailflow.domain.quiet_hours import next_send_time
 from mailflow.outbound import outbox
@@ -26,6 +25,7 @@ from mailflow.services.followups import item_state, open_items, sent_keys
 from mailflow.services.minutes import history
 from mailflow.services.minutes_mails import item_row
 from mailflow.services.notices import meeting_reply_address
+from mailflow.services.readers import directory_of, reader
 from mailflow.tracker.models import ActionItem, ItemHistory, Meeting
 
 
@@ -43,7 +43,7 @@ def _sent_before(item: ActionItem) -> list[Sent]:
 
 def plan_escalations(session: Session, now: datetime, config: Config) -> int:
     calendar = BusinessCalendar(config.schedule.calendar)
-    directory = Directory(config.people.people)
+    directory = directory_of(config)
     items = open_items(session)
     meetings = {m.id: m for m in session.scalars(select(Meeting))}
     by_ref = {i.ref: i for i in items}
@@ -68,9 +68,8 @@ def plan_escalations(session: Session, now: datetime, config: Config) -> int:
             )
             continue
         meeting = meetings.get(item.meeting_id or -1)
-        person = directory.by_email(due.to)
-        locale = (person.locale if person else None) or config.mail.default_locale
-        zone = (person.timezone if person else None) or config.schedule.timezone
+        who = reader(config, due.to)
+        locale, zone = who.locale, who.timezone
         overdue_days = max(
             1, (now.astimezone(ZoneInfo(zone)).date() - (item.due_date or now.date())).days
         )

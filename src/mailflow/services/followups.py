@@ -40,6 +40,7 @@ from mailflow.outbound.followup_parts import DueItem
 from mailflow.services.minutes import history
 from mailflow.services.minutes_mails import item_row
 from mailflow.services.preferences import opted_out
+from mailflow.services.readers import directory_of, reader
 from mailflow.tracker.models import ActionItem, ItemHistory, ItemStatus, Meeting, OutboxRow
 
 OPEN = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
@@ -89,11 +90,8 @@ def sent_keys(session: Session, kind: str, items: Iterable[ActionItem]) -> set[s
 
 
 def _who(directory: Directory, config: Config, email: str) -> tuple[str, str]:
-    person = directory.by_email(email)
-    return (
-        (person.locale if person else None) or config.mail.default_locale,
-        (person.timezone if person else None) or config.schedule.timezone,
-    )
+    found = reader(config, email)
+    return found.locale, found.timezone
 
 
 def _digest(keys: Sequence[str]) -> str:
@@ -102,7 +100,7 @@ def _digest(keys: Sequence[str]) -> str:
 
 def plan_reminders(session: Session, now: datetime, config: Config) -> int:
     calendar = BusinessCalendar(config.schedule.calendar)
-    directory = Directory(config.people.people)
+    directory = directory_of(config)
     items = open_items(session)
     meetings = {m.id: m for m in session.scalars(select(Meeting))}
     states = {
@@ -154,7 +152,7 @@ def plan_reminders(session: Session, now: datetime, config: Config) -> int:
 
 def plan_weekly(session: Session, now: datetime, config: Config) -> int:
     calendar = BusinessCalendar(config.schedule.calendar)
-    directory = Directory(config.people.people)
+    directory = directory_of(config)
     items = open_items(session)
     meetings = {m.id: m for m in session.scalars(select(Meeting))}
     states = [

@@ -17,12 +17,12 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
-from mailflow.domain.directory import Directory
 from mailflow.domain.meeting import MeetingSpec
 from mailflow.domain.meeting_draft import MeetingDraft, Problem
 from mailflow.outbound import outbox
 from mailflow.outbound.receipt import receipt_payload
 from mailflow.services.meetings import IntakeResult, apply_spec
+from mailflow.services.readers import directory_of, reader
 from mailflow.tracker.models import MeetingSource
 
 SOURCE_NAMES = {MeetingSource.ITIP: "itip", MeetingSource.MAIL: "mail", MeetingSource.CLI: "cli"}
@@ -63,7 +63,7 @@ def organiser_problems(spec: MeetingSpec, sender: str | None, config: Config) ->
                 "ask the organiser to invite the bot from their own calendar",
             )
         )
-    if config.people.people and Directory(config.people.people).by_email(organiser) is None:
+    if config.people.people and directory_of(config).by_email(organiser) is None:
         problems.append(
             Problem(
                 "organiser",
@@ -183,15 +183,15 @@ def _enqueue_receipt(
     in_reply_to: str | None,
     subject: str | None,
 ) -> None:
-    person = Directory(config.people.people).by_email(to)
+    who = reader(config, to)
     payload = receipt_payload(
         outcome=outcome,  # type: ignore[arg-type]
         spec=spec,
         previous=previous,
         problems=problems,
         notes=notes,
-        locale=(person.locale if person else None) or config.mail.default_locale,
-        timezone=(person.timezone if person else None) or config.schedule.timezone,
+        locale=who.locale,
+        timezone=who.timezone,
         source=SOURCE_NAMES[source],  # type: ignore[arg-type]
         in_reply_to=in_reply_to,
         subject=subject,

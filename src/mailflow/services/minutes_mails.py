@@ -30,16 +30,15 @@ from mailflow.outbound.official_minutes import official_minutes_payload
 from mailflow.services.meetings import invite_spec
 from mailflow.services.minutes import MinutesResult, latest_minutes
 from mailflow.services.notices import meeting_reply_address
+from mailflow.services.readers import directory_of, reader
 from mailflow.tracker.models import ActionItem, Meeting, MeetingStatus
 
 REMINDER_LEAD = timedelta(hours=2)
 
 
 def _person(directory: Directory, config: Config, email: str) -> tuple[str, str]:
-    person = directory.by_email(email)
-    locale = (person.locale if person else None) or config.mail.default_locale
-    zone = (person.timezone if person else None) or config.schedule.timezone
-    return locale, zone
+    found = reader(config, email)
+    return found.locale, found.timezone
 
 
 def item_row(item: ActionItem, directory: Directory, meeting_title: str = "") -> ItemRow:
@@ -63,7 +62,7 @@ def item_row(item: ActionItem, directory: Directory, meeting_title: str = "") ->
 
 def plan_minutes(session: Session, now: datetime, config: Config) -> int:
     deadline_after = timedelta(hours=config.schedule.minutes_deadline_hours)
-    directory = Directory(config.people.people)
+    directory = directory_of(config)
     recent = session.scalars(
         select(Meeting).where(
             Meeting.status == MeetingStatus.SCHEDULED,
@@ -156,7 +155,7 @@ def announce_minutes(
     subject: str | None,
     now: datetime,
 ) -> None:
-    directory = Directory(config.people.people)
+    directory = directory_of(config)
     minutes = result.minutes
     spec = invite_spec(meeting)
     content = minutes.content or {}
@@ -226,7 +225,7 @@ def assign(
     now: datetime,
 ) -> None:
     """One mail per owner listing their new items and asking them to confirm."""
-    directory = Directory(config.people.people)
+    directory = directory_of(config)
     by_owner: dict[str, list[ActionItem]] = defaultdict(list)
     for item in items:
         by_owner[item.owner_email].append(item)

@@ -28,6 +28,7 @@ from mailflow.domain.tokens import reply_address, sign
 from mailflow.outbound import outbox
 from mailflow.outbound.notice_mail import notice_payload
 from mailflow.services.meetings import invite_spec, revision_spec
+from mailflow.services.readers import directory_of
 from mailflow.tracker.models import Attendee, Meeting, MeetingStatus
 
 Kind = Literal["notice", "update", "cancel"]
@@ -36,7 +37,7 @@ Kind = Literal["notice", "update", "cancel"]
 def plan_notices(session: Session, now: datetime, config: Config) -> int:
     """Enqueue every notice, update and cancellation that is due; returns how many were new."""
     calendar = BusinessCalendar(config.schedule.calendar)
-    directory = Directory(config.people.people)
+    directory = directory_of(config)
     meetings = session.scalars(
         select(Meeting).where(
             Meeting.status.in_([MeetingStatus.SCHEDULED, MeetingStatus.CANCELLED])

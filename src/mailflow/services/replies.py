@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
-from mailflow.domain.directory import Directory
 from mailflow.domain.tokens import token_of, verify
 from mailflow.inbound.mail import InboundMail
 from mailflow.outbound import outbox
 from mailflow.outbound.answer import answer_payload
 from mailflow.outbound.answer_texts import re_subject
+from mailflow.services.readers import reader
 from mailflow.tracker.models import Meeting, OutboxRow
 
 _ID = r"<[^<>\s]+>"
@@ -119,8 +119,7 @@ def is_automatic(mail: InboundMail) -> bool:
 
 
 def locale_of(config: Config, address: str) -> str:
-    person = Directory(config.people.people).by_email(address)
-    return (person.locale if person else None) or config.mail.default_locale
+    return reader(config, address).locale
 
 
 def answer(

@@ -1,0 +1,37 @@
+"""Who reads a mail: the people directory, and each reader's language and time zone.
+
+Every mail mailflow writes is in its reader's locale and shows times in their zone, falling back
+to ``mail.default_locale`` and ``schedule.timezone`` for people not in the directory. The
+directory is built once per set of people, not once per mail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mailflow.config.schema import Config, Person
+from mailflow.domain.directory import Directory
+
+
+@dataclass(frozen=True)
+class Reader:
+    locale: str
+    timezone: str
+
+
+@lru_cache(maxsize=8)
+def _directory(people: tuple[Person, ...]) -> Directory:
+    return Directory(people)
+
+
+def directory_of(config: Config) -> Directory:
+    return _directory(config.people.people)
+
+
+def reader(config: Config, email: str) -> Reader:
+    person = directory_of(config).by_email(email)
+    return Reader(
+        locale=(person.locale if person else None) or config.mail.default_locale,
+        timezone=(person.timezone if person else None) or config.schedule.timezone,
+    )
