@@ -2,6 +2,10 @@
 
 Nothing else wires concrete adapters together. ``Daemon.run`` blocks until ``stop`` is set (the
 CLI sets it on SIGTERM/SIGINT), then stops the watcher and the scheduler; running jobs finish.
+
+One daemon per SQLite file (``tracker.file_lock``, held from start to exit); any number on one
+PostgreSQL database, where the mailbox is polled by the replica holding its lease
+(``tracker.leases``) and outbox rows are claimed with ``SKIP LOCKED``.
 """
 
 from __future__ import annotations
@@ -11,16 +15,20 @@ import os
 import socket
 import threading
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from mailflow.adapters.imap import ImapMailbox
 from mailflow.adapters.smtp import SmtpSender
 from mailflow.clock import Clock, SystemClock
 from mailflow.config.schema import Config
 from mailflow.inbound.pipeline import InboundPipeline
 from mailflow.inbound.watcher import InboxWatcher
+from mailflow.metrics import start_metrics
 from mailflow.outbound.flush import OutboxFlusher
 from mailflow.planning import Planner
 from mailflow.scheduling import Job, build_scheduler, run_now
-from mailflow.tracker import db, repo
+from mailflow.tracker import db, file_lock, repo
+from mailflow.tracker.leases import LeaseKeeper
 
 log = logging.getLogger("mailflow.daemon")
 
@@ -33,7 +41,14 @@ class Daemon:
         imap_password = config.imap.password.reveal()
         smtp_password = config.smtp.password.reveal() if config.smtp.user else None
         self.engine = db.make_engine(config.database.url)
-        db.upgrade(self.engine)
+        # Taken before the migration, so two daemons starting at once cannot both migrate.
+        self.db_lock = file_lock.lock_database(self.engine.url)
+        try:
+            db.upgrade(self.engine)
+        except BaseException:
+            if self.db_lock is not None:
+                self.db_lock.release()
+            raise
         self.sessions = db.make_session_factory(self.engine)
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
         self.pipeline = InboundPipeline(config, self.sessions, self.clock)
@@ -43,8 +58,22 @@ class Daemon:
             self.clock,
             lambda: SmtpSender(config.smtp, smtp_password),
             worker=self.worker,
+            lease_seconds=config.smtp.claim_seconds,
         )
         self.planner = Planner(config, self.sessions, self.clock)
+        # The file lock already makes a SQLite daemon the only poller; on PostgreSQL replicas
+        # take turns. Leases expire by the wall clock even when the daemon's clock is shifted.
+        self.mailbox_lease = (
+            None
+            if self.db_lock is not None
+            else LeaseKeeper(
+                self.sessions,
+                f"mailbox:{config.imap.folders.inbox}",
+                self.worker,
+                SystemClock(),
+                config.imap.lease_seconds,
+            )
+        )
         self.watcher = InboxWatcher(
             self.pipeline,
             lambda: ImapMailbox(config.imap, imap_password),
@@ -52,6 +81,8 @@ class Daemon:
             idle_timeout_seconds=config.imap.idle_timeout_seconds,
             poll_interval_seconds=config.imap.poll_interval_seconds,
             on_poll=self._after_poll,
+            turn=self.mailbox_lease,
+            on_error=self._after_inbox_error,
         )
         schedule = config.schedule
         self.scheduler = build_scheduler(
@@ -61,6 +92,8 @@ class Daemon:
                 Job("flush-outbox", schedule.flush_interval_seconds, self.flusher.flush),
             ]
         )
+        # Opt-in (metrics.port): a busy port stops the start here, named as a config problem.
+        self.metrics = start_metrics(config, self.sessions, self.clock)
 
     def _after_poll(self) -> None:
         with self.sessions() as session, session.begin():
@@ -69,6 +102,15 @@ class Daemon:
         # Inbound work may have queued answers: send them now rather than at the next tick.
         if self.scheduler.running:
             run_now(self.scheduler, "flush-outbox")
+
+    def _after_inbox_error(self, error: str) -> None:
+        # Shown by `mailflow status` among the last errors; once per outage, like the log line.
+        try:
+            with self.sessions() as session, session.begin():
+                now = self.clock.now()
+                repo.set_status(session, "last_inbox_error", error, now)
+        except SQLAlchemyError as exc:
+            log.warning("inbox error not recorded in the database: %s", exc)
 
     def run(self, stop: threading.Event) -> None:
         log.info(
@@ -87,5 +129,9 @@ class Daemon:
             log.info("stopping")
             self.watcher.stop()
             self.scheduler.shutdown(wait=True)
+            if self.metrics is not None:
+                self.metrics.stop()
             self.engine.dispose()
+            if self.db_lock is not None:
+                self.db_lock.release()
             log.info("stopped")

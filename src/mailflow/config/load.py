@@ -25,6 +25,7 @@ from mailflow.config.schema import (
     ImapSettings,
     LoggingSettings,
     MailSettings,
+    MetricsSettings,
     PeopleSettings,
     Security,
     SmtpSettings,
@@ -95,6 +96,7 @@ def _build(
         schedule=read_schedule(root.table("schedule")),
         people=_people(root.table("people"), base_dir),
         logging=_logging(root.table("logging")),
+        metrics=_metrics(root.table("metrics")),
         templates_dir=templates_dir,
     )
     root.finish()
@@ -180,7 +182,15 @@ def _imap(t: Table, base_dir: Path) -> ImapSettings:
         poll_interval_seconds=t.integer("poll_interval_seconds", 30),
         batch_size=t.integer("batch_size", 200),
         timeout_seconds=t.number("timeout_seconds", 30.0),
+        lease_seconds=t.integer("lease_seconds", 60, low=3, high=3600),
     )
+    if settings.lease_seconds <= settings.timeout_seconds:
+        # A poll renews the lease between IMAP commands: one slow command must not outlast it.
+        t.report(
+            "lease_seconds",
+            f"{settings.lease_seconds} must be longer than timeout_seconds "
+            f"({settings.timeout_seconds:g})",
+        )
     t.finish()
     return settings
 
@@ -204,7 +214,16 @@ def _smtp(t: Table, base_dir: Path) -> SmtpSettings:
         batch_size=t.integer("batch_size", 100),
         timeout_seconds=t.number("timeout_seconds", 30.0),
         max_attempts=t.integer("max_attempts", 8),
+        claim_seconds=t.integer("claim_seconds", 300, low=2, high=24 * 3600),
+        retry_base_seconds=t.number("retry_base_seconds", 30.0),
     )
+    if settings.claim_seconds <= settings.timeout_seconds:
+        # A claim that runs out while the server still answers lets another replica send again.
+        t.report(
+            "claim_seconds",
+            f"{settings.claim_seconds} must be longer than timeout_seconds "
+            f"({settings.timeout_seconds:g})",
+        )
     t.finish()
     return settings
 
@@ -260,5 +279,11 @@ def _logging(t: Table) -> LoggingSettings:
         level=t.choice("level", ("debug", "info", "warning", "error"), "info"),
         format=t.choice("format", ("human", "json"), "human"),
     )
+    t.finish()
+    return settings
+
+
+def _metrics(t: Table) -> MetricsSettings:
+    settings = MetricsSettings(port=t.integer("port", 0, low=0, high=65535))
     t.finish()
     return settings

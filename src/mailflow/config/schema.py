@@ -84,6 +84,8 @@ class ImapSettings:
     poll_interval_seconds: int = 30
     batch_size: int = 200
     timeout_seconds: float = 30.0
+    # Replicas on one PostgreSQL: the mailbox lease's time to live (``tracker.leases``).
+    lease_seconds: int = 60
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,10 @@ class SmtpSettings:
     batch_size: int = 100
     timeout_seconds: float = 30.0
     max_attempts: int = 8
+    # How long a claimed outbox row is reserved for the replica sending it.
+    claim_seconds: int = 300
+    # First delay before a row that failed temporarily is tried again; it doubles each time.
+    retry_base_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,13 @@ class LoggingSettings:
 
 
 @dataclass(frozen=True)
+class MetricsSettings:
+    """The opt-in Prometheus endpoint, served on 127.0.0.1 only; port 0 (the default) is off."""
+
+    port: int = 0
+
+
+@dataclass(frozen=True)
 class Config:
     mail: MailSettings
     imap: ImapSettings
@@ -181,5 +194,6 @@ class Config:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     people: PeopleSettings = field(default_factory=PeopleSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
     templates_dir: Path | None = None
     source: Path | None = None

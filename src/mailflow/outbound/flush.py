@@ -40,6 +40,19 @@ class Sender(Protocol):
     def send(self, msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> SendResult: ...
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed outbox row, detached from its session: what sending it needs."""
+
+    id: int
+    kind: str
+    recipients: list[str]
+    payload: dict[str, object]
+    message_id: str | None
+    meeting_id: int | None
+    item_id: int | None
+
+
 @dataclass
 class FlushResult:
     sent: int = 0
@@ -79,7 +92,15 @@ class OutboxFlusher:
                     lease_seconds=self._lease_seconds,
                 )
                 batch = [
-                    (row.id, row.kind, list(row.recipients), dict(row.payload), row.message_id)
+                    Claimed(
+                        row.id,
+                        row.kind,
+                        list(row.recipients),
+                        dict(row.payload),
+                        row.message_id,
+                        row.meeting_id,
+                        row.item_id,
+                    )
                     for row in rows
                 ]
             if not batch:
@@ -94,19 +115,19 @@ class OutboxFlusher:
 
     def _send_batch(
         self,
-        batch: list[tuple[int, str, list[str], dict[str, object], str | None]],
+        batch: list[Claimed],
         result: FlushResult,
     ) -> None:
         handled: set[int] = set()
         try:
             with self._connect() as smtp:
-                for row_id, kind, recipients, payload, message_id in batch:
-                    self._send_one(smtp, row_id, kind, recipients, payload, message_id, result)
-                    handled.add(row_id)
+                for row in batch:
+                    self._send_one(smtp, row, result)
+                    handled.add(row.id)
         except TemporaryDeliveryError as exc:
             # The connection could not be opened, or broke for good: every row not yet handled
             # goes back to the queue with backoff.
-            pending = [row_id for row_id, *_ in batch if row_id not in handled]
+            pending = [row.id for row in batch if row.id not in handled]
             with self._sessions() as session, session.begin():
                 for row_id in pending:
                     outbox.mark_temporary_failure(
@@ -115,32 +136,35 @@ class OutboxFlusher:
                         now=self._clock.now(),
                         error=str(exc),
                         max_attempts=self._config.smtp.max_attempts,
+                        base_seconds=self._config.smtp.retry_base_seconds,
                     )
             result.retried += len(pending)
             log.warning("SMTP unavailable (%s); %d row(s) will be retried", exc, len(pending))
 
-    def _send_one(
-        self,
-        smtp: Sender,
-        row_id: int,
-        kind: str,
-        recipients: list[str],
-        payload: dict[str, object],
-        message_id: str | None,
-        result: FlushResult,
-    ) -> None:
+    def _send_one(self, smtp: Sender, row: Claimed, result: FlushResult) -> None:
+        row_id, kind, recipients, payload = row.id, row.kind, row.recipients, row.payload
+        message_id = row.message_id
         now = self._clock.now()
         with self._sessions() as session, session.begin():
-            until = rate_limit.blocked_until(
-                session,
-                recipients,
-                now=now,
-                limit=self._config.smtp.max_per_recipient_per_hour,
+            mine = outbox.renew_claim(
+                session, row_id, worker=self._worker, now=now, lease_seconds=self._lease_seconds
             )
+            until = None
+            if mine:
+                until = rate_limit.blocked_until(
+                    session,
+                    recipients,
+                    now=now,
+                    limit=self._config.smtp.max_per_recipient_per_hour,
+                )
             if until is not None:
                 outbox.defer(
                     session, row_id, until=until, now=now, reason="hourly limit per recipient"
                 )
+        if not mine:
+            # The claim ran out during a slow batch and another replica has the row now.
+            log.info("outbox row %s skipped: claimed by another worker meanwhile", row_id)
+            return
         if until is not None:
             result.deferred += 1
             log.info("outbox row %s deferred to %s: hourly limit per recipient", row_id, until)
@@ -175,6 +199,7 @@ class OutboxFlusher:
                     now=now,
                     error=str(exc),
                     max_attempts=self._config.smtp.max_attempts,
+                    base_seconds=self._config.smtp.retry_base_seconds,
                 )
             result.retried += 1
             log.warning("outbox row %s %s deferred: %s", row_id, message_id, exc)
@@ -184,4 +209,20 @@ class OutboxFlusher:
             outbox.mark_sent(session, row_id, now=self._clock.now(), partial_error=refused or None)
             rate_limit.record(session, sent.accepted, now=self._clock.now())
         result.sent += 1
-        log.info("sent row=%s kind=%s %s to %s", row_id, kind, message_id, ", ".join(recipients))
+        log.info(
+            "sent row=%s kind=%s %s to %s%s",
+            row_id,
+            kind,
+            message_id,
+            ", ".join(recipients),
+            f" meeting={row.meeting_id}" if row.meeting_id else "",
+            extra={
+                "event": "sent",
+                "row": row_id,
+                "kind": kind,
+                "message_id": message_id,
+                "recipients": recipients,
+                "meeting_id": row.meeting_id,
+                "item_id": row.item_id,
+            },
+        )

@@ -2,7 +2,8 @@
 
 Planning code calls :func:`enqueue` with an idempotency key, so planning twice (or on two replicas)
 yields one row. The send job calls :func:`claim`, then :func:`record_message_id` before talking
-SMTP, then one of the ``mark_*`` functions. A worker that dies mid-send loses nothing: its claim
+SMTP, then one of the ``mark_*`` functions; :func:`renew_claim` right before each send keeps a
+row's claim fresh during a long batch. A worker that dies mid-send loses nothing: its claim
 expires after ``lease_seconds`` and the row is claimed again, with the Message-ID it already had.
 Every function works in the caller's transaction and takes ``now``; committing is the caller's job.
 """
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from mailflow.retry import backoff
@@ -100,6 +101,29 @@ def claim(
     return rows
 
 
+def renew_claim(
+    session: Session, row_id: int, *, worker: str, now: datetime, lease_seconds: float
+) -> bool:
+    """Extend ``worker``'s claim on a row to ``now + lease_seconds``, just before sending it.
+
+    False when the row is no longer ``worker``'s to send: its claim ran out while earlier rows of
+    the batch were sent and another worker claimed it (or finished it) meanwhile. The sender then
+    skips it, so two workers send one row twice only when one dies between send and mark.
+    """
+    statement = (
+        update(OutboxRow)
+        .where(
+            OutboxRow.id == row_id,
+            OutboxRow.status == OutboxStatus.SENDING,
+            OutboxRow.claimed_by == worker,
+        )
+        .values(claimed_until=now + timedelta(seconds=lease_seconds), updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    result = cast("CursorResult[Any]", session.execute(statement))
+    return result.rowcount == 1
+
+
 def record_message_id(session: Session, row_id: int, message_id: str) -> str:
     """Store the Message-ID chosen for a row before it is sent; returns the one to use.
 
@@ -126,9 +150,18 @@ def mark_sent(
 
 
 def mark_temporary_failure(
-    session: Session, row_id: int, *, now: datetime, error: str, max_attempts: int
+    session: Session,
+    row_id: int,
+    *,
+    now: datetime,
+    error: str,
+    max_attempts: int,
+    base_seconds: float = BACKOFF_BASE_SECONDS,
 ) -> None:
-    """Count a failed attempt; retry after a backoff, or fail for good after ``max_attempts``."""
+    """Count a failed attempt; retry after a backoff, or fail for good after ``max_attempts``.
+
+    The backoff starts at ``base_seconds`` (``smtp.retry_base_seconds``) and doubles per attempt.
+    """
     row = _get(session, row_id)
     row.attempts += 1
     row.last_error = error
@@ -137,7 +170,7 @@ def mark_temporary_failure(
     else:
         row.status = OutboxStatus.PENDING
         row.next_attempt_at = now + backoff(
-            row.attempts, base=BACKOFF_BASE_SECONDS, cap=BACKOFF_CAP_SECONDS
+            row.attempts, base=base_seconds, cap=BACKOFF_CAP_SECONDS
         )
     _release(row, now)
 

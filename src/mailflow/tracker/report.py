@@ -8,17 +8,23 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mailflow.tracker.models import InboundMessage, InboundOutcome, OutboxRow, OutboxStatus
+from mailflow.tracker.models import (
+    DaemonStatus,
+    InboundMessage,
+    InboundOutcome,
+    OutboxRow,
+    OutboxStatus,
+)
 from mailflow.tracker.repo import Checkpoint, StatusEntry, get_status, list_checkpoints
 
 
 @dataclass(frozen=True)
 class ErrorEntry:
-    """One recent failure: an inbound message that was quarantined or an outbox row's last error."""
+    """One recent failure: a quarantined message, an outbox row's last error, a daemon outage."""
 
     at: datetime
-    source: str  # "inbound" or "outbox"
-    ref: str  # the message key, or the outbox idempotency key
+    source: str  # "inbound", "outbox" or "daemon"
+    ref: str  # the message key, the outbox idempotency key, or the daemon status key
     error: str
 
 
@@ -65,8 +71,16 @@ def recent_errors(session: Session, limit: int = 10) -> list[ErrorEntry]:
         .order_by(OutboxRow.updated_at.desc(), OutboxRow.id.desc())
         .limit(limit)
     )
+    # The daemon records outages (e.g. ``last_inbox_error``) as status values named ``*_error``.
+    daemon = session.execute(
+        select(DaemonStatus.updated_at, DaemonStatus.key, DaemonStatus.value)
+        .where(DaemonStatus.key.like("%\\_error", escape="\\"), DaemonStatus.value != "")
+        .order_by(DaemonStatus.updated_at.desc())
+        .limit(limit)
+    )
     entries = [ErrorEntry(at, "inbound", key, error or "") for at, key, error in inbound]
     entries += [ErrorEntry(at, "outbox", key, error or "") for at, key, error in outbox]
+    entries += [ErrorEntry(at, "daemon", key, value) for at, key, value in daemon]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:limit]
 
