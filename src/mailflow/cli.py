@@ -500,6 +500,31 @@ def items_export(
 
 @main.command()
 @click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("mailflow-demo"),
+    show_default=True,
+    help="Where every mail is written as NN-recipient-kind.eml (and the digest as .html).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="The language of the organiser's request (MEETING: or 会议通知：).",
+)
+def demo(out: Path, lang: str) -> None:
+    """Play one whole meeting cycle on a throwaway loopback mail stack; keep every mail."""
+    from mailflow.demo import run_demo
+
+    try:
+        run_demo(out, lang=lang)
+    except MailflowError as exc:
+        _fail(exc)
+
+
+@main.command()
+@click.option(
     "--dir",
     "workdir",
     type=click.Path(path_type=Path, file_okay=False),

@@ -6,7 +6,7 @@ imports a test helper.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -24,7 +24,7 @@ class SystemClock:
 
 
 class ShiftedClock:
-    """The wall clock moved by a fixed offset and optionally sped up (the demo's accelerated clock).
+    """The wall clock moved by a fixed offset and optionally sped up.
 
     ``now() = origin + (wall - wall_at_start) * speed``.
     """
@@ -39,3 +39,25 @@ class ShiftedClock:
     def now(self) -> datetime:
         elapsed = datetime.now(UTC) - self._wall_start
         return self._origin + elapsed * self._speed
+
+
+class SteppingClock:
+    """A clock moved by hand (``mailflow demo``): time jumps to the next step, nobody sleeps."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("start must be timezone-aware")
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def set(self, at: datetime) -> None:
+        """Move to ``at``; never backwards, because planners assume time only moves on."""
+        if at < self.current:
+            raise ValueError(f"the clock cannot go back from {self.current} to {at}")
+        self.current = at
+
+    def advance(self, delta: timedelta) -> datetime:
+        self.set(self.current + delta)
+        return self.current

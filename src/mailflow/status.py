@@ -1,34 +1,82 @@
 """``mailflow status``: what the tracker DB says about the daemon, as rich tables. Read-only.
 
+The daemon's status values, checkpoints, counts and the last errors, then — last, so a terminal
+shows them without scrolling — the health figures an operator checks
+(:mod:`mailflow.tracker.ops_report`, the same ones the Prometheus endpoint serves): last
+successful poll and send, the inbox backlog, the unsent outbox and how long it has waited, open
+escalations.
+
 Shows no secret: the database URL is printed with its password hidden, and nothing else printed
 comes from the configuration's secret keys.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from rich.console import Console
 from rich.table import Table
 
+from mailflow.clock import Clock, SystemClock
 from mailflow.config.schema import Config
 from mailflow.tracker import db
+from mailflow.tracker.ops_report import OpsFigures, ops_figures
 from mailflow.tracker.report import StatusReport, status_report
 
 
 def _when(at: datetime | None) -> str:
-    return at.strftime("%Y-%m-%d %H:%M:%S UTC") if at else "-"
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if at else "-"
 
 
-def load_report(config: Config) -> tuple[StatusReport, str]:
+def _ago(now: datetime, at: datetime | None) -> str:
+    """``at`` and how long before ``now`` it was, in the largest whole unit that fits."""
+    if at is None:
+        return "never"
+    seconds = max(0, int((now - at).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{_when(at)} ({seconds // size} {unit} ago)"
+    return f"{_when(at)} ({seconds} s ago)"
+
+
+def load_report(
+    config: Config, clock: Clock | None = None
+) -> tuple[StatusReport, OpsFigures, str, datetime]:
+    """Everything shown, read in one session, with the time it was read at."""
+    now = (clock or SystemClock()).now()
     engine = db.make_engine(config.database.url)
     try:
         if not db.is_up_to_date(engine):
             db.upgrade(engine)
         with db.make_session_factory(engine)() as session:
-            return status_report(session), engine.url.render_as_string(hide_password=True)
+            report, figures = status_report(session), ops_figures(session, now)
+        return report, figures, engine.url.render_as_string(hide_password=True), now
     finally:
         engine.dispose()
+
+
+def render_health(figures: OpsFigures, now: datetime, console: Console) -> None:
+    health = Table(title="health")
+    health.add_column("what")
+    health.add_column("value")
+    health.add_row("last successful poll", _ago(now, figures.last_poll))
+    health.add_row("last successful send", _ago(now, figures.last_send))
+    backlog = f"{figures.unprocessed} message(s)"
+    if figures.unprocessed:
+        backlog += f", waiting since {_ago(now, figures.unprocessed_since)}"
+    health.add_row("inbox backlog", backlog)
+    unsent = f"{figures.outbox_depth} row(s)"
+    if figures.oldest_unsent_at is not None:
+        unsent += f"; oldest planned {_ago(now, figures.oldest_unsent_at)}"
+    health.add_row("outbox unsent", unsent)
+    health.add_row(
+        "outbox due, not sent",
+        "nothing waiting"
+        if figures.oldest_due_at is None
+        else f"due since {_ago(now, figures.oldest_due_at)}",
+    )
+    health.add_row("open escalations", f"{figures.open_escalations} item(s) at level 2 or 3")
+    console.print(health)
 
 
 def render(report: StatusReport, database: str, console: Console) -> None:
@@ -72,6 +120,10 @@ def render(report: StatusReport, database: str, console: Console) -> None:
     console.print(errors)
 
 
-def print_status(config: Config, console: Console | None = None) -> None:
-    report, database = load_report(config)
-    render(report, database, console or Console())
+def print_status(
+    config: Config, console: Console | None = None, clock: Clock | None = None
+) -> None:
+    report, figures, database, now = load_report(config, clock)
+    console = console or Console()
+    render(report, database, console)
+    render_health(figures, now, console)

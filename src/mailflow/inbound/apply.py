@@ -9,7 +9,7 @@ with that reason; any other exception does the same, with the exception as the r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -41,6 +41,19 @@ class ApplyContext:
 
 
 Handler = Callable[[ApplyContext, InboundMail, Classification], Outcome]
+
+
+def refs(meeting: str | None = None, items: Iterable[str] = ()) -> dict[str, Any]:
+    """What an outcome touched — the meeting's UID, the items' refs — for its record and log line.
+
+    Kept in the inbound record's details too, so a person can find which meeting a mail changed.
+    """
+    found: dict[str, Any] = {}
+    if meeting:
+        found["meeting"] = meeting
+    if item_refs := sorted(set(items)):
+        found["items"] = item_refs
+    return found
 
 
 def record_machine_mail(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mailflow.errors import MessageError
-from mailflow.inbound.apply import ApplyContext, Outcome
+from mailflow.inbound.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.classify import Classification
 from mailflow.inbound.itip import parse_itip
 from mailflow.inbound.mail import InboundMail
@@ -17,7 +17,8 @@ from mailflow.tracker.models import MeetingSource
 def _outcome(report: IntakeReport) -> Outcome:
     # A rejected intake was still understood and answered: it is filed, not quarantined.
     done = report.outcome in ("created", "updated", "cancelled")
-    return Outcome("applied" if done else "ignored", "processed", report.summary)
+    uids = ", ".join(r.spec.uid for r in report.results if r.spec is not None)
+    return Outcome("applied" if done else "ignored", "processed", report.summary, refs(uids))
 
 
 def _sender_zone(ctx: ApplyContext, sender: str) -> str:

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from mailflow.domain.business_calendar import BusinessCalendar
+from mailflow.domain.business_calendar import calendar_for
 from mailflow.domain.item_commands import parse_item_commands
 from mailflow.domain.minutes import MinutesDoc
 from mailflow.domain.minutes_parser import parse_minutes
-from mailflow.inbound.apply import ApplyContext, Outcome
+from mailflow.inbound.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.classify import Classification
 from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.reply_text import new_text
@@ -43,7 +43,7 @@ def read_minutes(ctx: ApplyContext, meeting: Meeting, text: str) -> MinutesDoc:
         text,
         meeting_start=meeting.starts_at.astimezone(ZoneInfo(meeting.tzid)),
         directory=directory_of(ctx.config),
-        calendar=BusinessCalendar(ctx.config.schedule.calendar),
+        calendar=calendar_for(ctx.config.schedule.calendar),
     )
 
 
@@ -82,6 +82,7 @@ def take_minutes(
         "processed",
         f"{what} v{result.minutes.version}: {len(doc.decisions)} decision(s), "
         f"{len(result.new_items)} new item(s), {len(doc.problems)} problem(s)",
+        refs(meeting.uid, (item.ref for item in result.new_items)),
     )
 
 
@@ -94,7 +95,7 @@ def take_item_commands(
         text,
         now=ctx.now,
         directory=directory,
-        calendar=BusinessCalendar(ctx.config.schedule.calendar),
+        calendar=calendar_for(ctx.config.schedule.calendar),
     )
     if not parsed.commands and not parsed.errors:
         return None
@@ -153,9 +154,14 @@ def take_item_commands(
         owner_meeting = ctx.session.get(Meeting, item.meeting_id) if item.meeting_id else None
         if owner_meeting is not None:
             assign(ctx.session, ctx.config, owner_meeting, [item], version=f"r{key}", now=ctx.now)
+    touched = refs(meeting.uid if meeting else None, (item.ref for item in result.touched))
     if not result.applied:
-        return Outcome("ignored", "processed", f"{len(errors)} command line(s) not applied")
-    return Outcome("applied", "processed", f"{len(result.applied)} item command(s) applied")
+        return Outcome(
+            "ignored", "processed", f"{len(errors)} command line(s) not applied", touched
+        )
+    return Outcome(
+        "applied", "processed", f"{len(result.applied)} item command(s) applied", touched
+    )
 
 
 def find_meeting_for_minutes(ctx: ApplyContext, mail: InboundMail) -> Meeting | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from mailflow.domain.reply_commands import details_request, parse_commands, wants_stop_reminders
 from mailflow.errors import MessageError
-from mailflow.inbound.apply import ApplyContext, Outcome
+from mailflow.inbound.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.classify import Classification
 from mailflow.inbound.itip import parse_itip
 from mailflow.inbound.mail import InboundMail
@@ -57,7 +57,7 @@ def take_calendar_reply(ctx: ApplyContext, mail: InboundMail, found: Classificat
     itip = parse_itip(mail.message, floating_tz=ctx.config.schedule.timezone)
     if itip is None or not itip.replies:
         raise MessageError("a calendar REPLY without any attendee's answer")
-    recorded = 0
+    recorded, uids = 0, []
     for reply in itip.replies:
         meeting = meeting_for_uid(ctx.session, reply.uid)
         if meeting is None:
@@ -76,9 +76,12 @@ def take_calendar_reply(ctx: ApplyContext, mail: InboundMail, found: Classificat
         if result.status == "not_sender":
             return refuse(ctx, mail, f"an answer for {reply.attendee} must come from that address")
         recorded += result.status == "recorded"
+        uids.append(meeting.uid)
     if not recorded:
         return Outcome("ignored", "processed", "no answer for a meeting mailflow knows")
-    return Outcome("applied", "processed", f"{recorded} RSVP(s) recorded")
+    return Outcome(
+        "applied", "processed", f"{recorded} RSVP(s) recorded", refs(", ".join(sorted(set(uids))))
+    )
 
 
 def take_counter(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
@@ -222,7 +225,7 @@ def _meeting_reply(ctx: ApplyContext, mail: InboundMail, meeting: Meeting, text:
             now=ctx.now,
             meeting_id=meeting.id,
         )
-        return Outcome("applied", "processed", "RSVP summary sent")
+        return Outcome("applied", "processed", "RSVP summary sent", refs(meeting.uid))
     if rsvp is not None:
         result = record_rsvp(
             ctx.session,
@@ -248,7 +251,12 @@ def _meeting_reply(ctx: ApplyContext, mail: InboundMail, meeting: Meeting, text:
             now=ctx.now,
             meeting_id=meeting.id,
         )
-        return Outcome("applied", "processed", f"RSVP {rsvp.args['partstat']} recorded")
+        return Outcome(
+            "applied",
+            "processed",
+            f"RSVP {rsvp.args['partstat']} recorded",
+            refs(meeting.uid),
+        )
     answer(
         ctx.session,
         ctx.config,
@@ -259,4 +267,4 @@ def _meeting_reply(ctx: ApplyContext, mail: InboundMail, meeting: Meeting, text:
         now=ctx.now,
         meeting_id=meeting.id,
     )
-    return Outcome("ignored", "processed", "no command in the reply: help sent")
+    return Outcome("ignored", "processed", "no command in the reply: help sent", refs(meeting.uid))

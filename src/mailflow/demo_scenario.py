@@ -1,0 +1,214 @@
+"""The story ``mailflow demo`` plays: who takes part, what they write, and when.
+
+One working week in March 2025 in Shanghai. Alice asks for a meeting on Tuesday; Carol accepts
+from her calendar and Dave declines by mail; Bob, the scribe, mails the minutes with three action
+items; Bob finishes his, Carol confirms hers, Dave ignores his, so it goes overdue and is escalated
+to Alice, the organiser; the executive's weekly digest on Friday evening closes the week. The
+people write the way people do (a ``MEETING:`` mail, a reply in Chinese, a calendar answer);
+mailflow does the rest.
+
+Pure data and message builders: the driver (:mod:`mailflow.demo`) sends these mails through the
+loopback stack at each act's time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from mailflow.config.schema import Person
+from mailflow.devstack import BOT, DOMAIN
+
+ZONE = "Asia/Shanghai"
+ALICE, BOB, CAROL, DAVE, EXEC = (f"{n}@{DOMAIN}" for n in ("alice", "bob", "carol", "dave", "exec"))
+PEOPLE = (
+    Person(ALICE, "Alice Wang", ("alice",), "Operations", locale="en", timezone=ZONE),
+    Person(BOB, "张伟", ("bob", "zhangwei"), "研发部", manager=EXEC, locale="zh_CN", timezone=ZONE),
+    Person(
+        CAROL,
+        "Carol Smith",
+        ("carol",),
+        "Sales",
+        manager=EXEC,
+        locale="en",
+        timezone="Europe/London",
+    ),
+    Person(DAVE, "Dave Chen", ("dave",), "研发部", manager=EXEC, locale="en", timezone=ZONE),
+    Person(EXEC, "Li Ming", ("li",), "Management", role="head", locale="en", timezone=ZONE),
+)
+
+
+def local(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment of March 2025 in Shanghai, as the UTC instant the clock works in."""
+    return datetime(2025, 3, day, hour, minute, tzinfo=ZoneInfo(ZONE)).astimezone(UTC)
+
+
+START, END = local(10, 9), local(14, 17)
+
+REQUEST = {
+    "en": (
+        "MEETING: Q2 planning",
+        "When: 2025-03-11 14:00\n"
+        "Duration: 60 min\n"
+        "Where: Room 301\n"
+        "Attendees: bob, carol, dave\n"
+        "Scribe: bob\n"
+        "Agenda:\n"
+        "1. Q1 results | alice | 20 | Agree on the Q1 numbers\n"
+        "2. Q2 budget | bob | 30 | Approve the Q2 budget\n"
+        "3. Test devices | dave | 10 | Decide who orders them\n"
+        "Materials: Q1 report.pdf\n",
+    ),
+    "zh": (
+        "会议通知：二季度规划会",
+        "时间：2025年3月11日 14:00\n"
+        "时长：60分钟\n"
+        "地点：3楼301会议室\n"
+        "参会人：bob, carol, dave\n"
+        "记录人：张伟\n"
+        "议程：\n"
+        "1. 一季度业绩 | alice | 20 | 确认一季度数字\n"
+        "2. 二季度预算 | bob | 30 | 批准二季度预算\n"
+        "3. 测试设备 | dave | 10 | 决定由谁采购\n"
+        "材料：一季度报告.pdf\n",
+    ),
+}
+
+MINUTES = (
+    "决议：二季度预算批准，总额 120 万\n"
+    "行动项：@bob 准备预算明细 交付物：预算表 截止：3月13日\n"
+    "ACTION: @carol Prepare the Q2 sales forecast; deliverable: forecast sheet; due: 2025-03-17\n"
+    "ACTION: @dave Order the test devices; due: 2025-03-12\n"
+    "下次会议：3月18日 14:00 3楼301会议室 预算复盘\n"
+)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A mail a person sends to the bot, and the label its copy gets in the output folder."""
+
+    sender: str
+    label: str
+    message: EmailMessage
+
+
+# Finds the newest mail of an outbox kind in a person's mailbox, from what the demo has read.
+Finder = Callable[[str, str], EmailMessage]
+
+
+@dataclass(frozen=True)
+class Act:
+    """One step of the story: at ``at``, these people send these mails (maybe none)."""
+
+    at: datetime
+    title: str
+    says: str
+    mails: Callable[[Finder], list[Outgoing]]
+
+
+def _new(sender: str, subject: str, text: str, message_id: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = BOT
+    msg["Subject"] = subject
+    msg["Message-ID"] = f"<{message_id}@{DOMAIN}>"
+    msg.set_content(text)
+    return msg
+
+
+def _reply(to: EmailMessage, sender: str, text: str, message_id: str) -> EmailMessage:
+    """A reply as a mail client writes it: to the Reply-To, "Re:" subject, thread headers."""
+    msg = _new(sender, f"Re: {to['Subject']}", text, message_id)
+    msg.replace_header("To", str(to["Reply-To"] or BOT))
+    msg["In-Reply-To"] = str(to["Message-ID"])
+    msg["References"] = f"{to['References'] or ''} {to['Message-ID']}".strip()
+    return msg
+
+
+def invite_uid(notice: EmailMessage) -> str:
+    """The UID of the invite attached to a notice."""
+    for part in notice.walk():
+        if part.get_content_type() == "text/calendar":
+            data = part.get_payload(decode=True)
+            if isinstance(data, bytes):
+                for event in icalendar.Calendar.from_ical(data).walk("VEVENT"):
+                    return str(event["UID"])
+    raise ValueError("the notice carries no invite")
+
+
+def calendar_accept(notice: EmailMessage, attendee: str, name: str) -> EmailMessage:
+    """What Outlook sends when the attendee clicks Accept: METHOD:REPLY with their PARTSTAT."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "REPLY")
+    event = icalendar.Event()
+    event.add("uid", invite_uid(notice))
+    event.add("dtstamp", local(10, 11))
+    event.add("sequence", 0)
+    event.add("attendee", f"mailto:{attendee}", parameters={"PARTSTAT": "ACCEPTED", "CN": name})
+    event.add("comment", "See you there")
+    calendar.add_component(event)
+    title = str(notice["Subject"]).partition(":")[2].strip()
+    msg = _new(attendee, f"Accepted: {title}", "", "carol-accepts")
+    msg.add_alternative(
+        calendar.to_ical(), maintype="text", subtype="calendar", params={"method": "REPLY"}
+    )
+    return msg
+
+
+def _request(lang: str) -> Callable[[Finder], list[Outgoing]]:
+    subject, text = REQUEST[lang]
+
+    def mails(find: Finder) -> list[Outgoing]:
+        msg = _new(ALICE, subject, text, "q2-planning")
+        msg.replace_header("From", f"Alice Wang <{ALICE}>")
+        return [Outgoing(ALICE, "meeting-request", msg)]
+
+    return mails
+
+
+def _rsvps(find: Finder) -> list[Outgoing]:
+    return [
+        Outgoing(CAROL, "calendar-accept", calendar_accept(find(CAROL, "notice"), CAROL, "Carol")),
+        Outgoing(DAVE, "rsvp", _reply(find(DAVE, "notice"), DAVE, "不参加，出差", "dave-rsvp")),
+    ]
+
+
+def _minutes(find: Finder) -> list[Outgoing]:
+    skeleton = find(BOB, "minutes_skeleton")
+    return [Outgoing(BOB, "minutes", _reply(skeleton, BOB, MINUTES, "bob-minutes"))]
+
+
+def _owners(find: Finder) -> list[Outgoing]:
+    carol = _reply(find(CAROL, "item_assignment"), CAROL, "CONFIRM", "carol-confirm")
+    bob = _reply(find(BOB, "item_assignment"), BOB, "完成", "bob-done")
+    return [Outgoing(CAROL, "confirm", carol), Outgoing(BOB, "done", bob)]
+
+
+def _nobody(find: Finder) -> list[Outgoing]:
+    return []
+
+
+def acts(lang: str) -> list[Act]:
+    """The story in order; ``lang`` is the language of Alice's request ("en" or "zh")."""
+    return [
+        Act(START, "Alice asks for a meeting", "a MEETING: mail to the bot", _request(lang)),
+        Act(
+            local(10, 11),
+            "Attendees answer",
+            "Carol accepts in her calendar; Dave replies 不参加，出差",
+            _rsvps,
+        ),
+        Act(local(11, 15), "The meeting ends", "the scribe gets a minutes skeleton", _nobody),
+        Act(local(11, 16), "Bob mails the minutes", "DECISION and ACTION lines", _minutes),
+        Act(local(11, 17), "Owners answer", "Carol: CONFIRM; Bob: 完成 (done)", _owners),
+        Act(local(12, 8), "Reminders", "before the due dates; Dave's item goes overdue", _nobody),
+        Act(local(14, 0), "Escalation", "Dave stays silent: the organiser is told", _nobody),
+        Act(END, "Friday digest", "the executive's weekly digest", _nobody),
+    ]
