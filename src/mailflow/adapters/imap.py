@@ -57,9 +57,15 @@ class ImapMailbox:
     """A logged-in IMAP connection for one account. Use as a context manager or call connect()."""
 
     def __init__(
-        self, settings: ImapSettings, password: str, *, ssl_context: ssl.SSLContext | None = None
+        self,
+        settings: ImapSettings,
+        password: str,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        max_message_bytes: int | None = None,
     ) -> None:
         self.settings = settings
+        self.max_message_bytes = max_message_bytes
         self._password = password
         self._ssl_context = ssl_context
         self._client: Any = None  # imapclient ships no type hints.
@@ -142,7 +148,7 @@ class ImapMailbox:
             batch = wanted[start : start + size]
             with self._unavailable_closes("fetch"):
                 # Lists of int only: imapclient fails on "1:*" after the server has answered.
-                data = self.client.fetch(batch, [b"BODY.PEEK[]", b"INTERNALDATE", b"RFC822.SIZE"])
+                data = self._fetch_bounded(batch)
             for uid in batch:
                 item = data.get(uid)
                 if item is None or b"BODY[]" not in item:
@@ -155,6 +161,30 @@ class ImapMailbox:
                     internaldate=internaldate.astimezone(UTC) if internaldate else None,
                     size=int(item.get(b"RFC822.SIZE", len(raw))),
                 )
+
+    def _fetch_bounded(self, batch: list[int]) -> dict[int, dict[bytes, Any]]:
+        """Whole messages, except those over ``max_message_bytes``: only their header is read.
+
+        The sizes come first (cheap), so a 25 MB message is never pulled into memory; the caller
+        sees its real size and quarantines it, and the message stays intact on the server.
+        """
+        fields = [b"INTERNALDATE", b"RFC822.SIZE"]
+        if self.max_message_bytes is None:
+            return dict(self.client.fetch(batch, [b"BODY.PEEK[]", *fields]))
+        sizes = self.client.fetch(batch, [b"RFC822.SIZE"])
+        small = [
+            u
+            for u in batch
+            if int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) <= self.max_message_bytes
+        ]
+        large = [u for u in batch if u in sizes and u not in small]
+        data: dict[int, dict[bytes, Any]] = {}
+        if small:
+            data.update(self.client.fetch(small, [b"BODY.PEEK[]", *fields]))
+        if large:
+            for uid, item in self.client.fetch(large, [b"BODY.PEEK[HEADER]", *fields]).items():
+                data[uid] = {**item, b"BODY[]": item.get(b"BODY[HEADER]", b"")}
+        return data
 
     def move(self, uids: Sequence[int], folder: str) -> None:
         """Move ``uids`` from the selected folder to ``folder``."""

@@ -11,6 +11,7 @@ when the people directory is configured, organisers must be in it.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -74,6 +75,23 @@ def organiser_problems(spec: MeetingSpec, sender: str | None, config: Config) ->
     return problems
 
 
+_TOO_FREQUENT = re.compile(r"FREQ=(SECONDLY|MINUTELY|HOURLY)", re.IGNORECASE)
+
+
+def recurrence_problems(spec: MeetingSpec) -> list[Problem]:
+    """Meetings repeat at most daily: a SECONDLY rule would make every planning run expand
+    millions of occurrences (a hostile .ics), so it is refused, not capped silently."""
+    if spec.rrule and _TOO_FREQUENT.search(spec.rrule):
+        return [
+            Problem(
+                "recurrence",
+                f"a meeting cannot repeat that often ({spec.rrule})",
+                "use a daily, weekly, monthly or yearly recurrence",
+            )
+        ]
+    return []
+
+
 def take_specs(
     session: Session,
     specs: Sequence[MeetingSpec],
@@ -89,7 +107,11 @@ def take_specs(
     notes: Sequence[str] = (),
 ) -> IntakeReport:
     """Store each spec (or reject them all) and enqueue one receipt to ``receipt_to``."""
-    problems = [p for spec in specs for p in organiser_problems(spec, sender, config)]
+    problems = [
+        p
+        for spec in specs
+        for p in (*organiser_problems(spec, sender, config), *recurrence_problems(spec))
+    ]
     results: list[IntakeResult] = []
     if not problems:
         for spec in specs:
