@@ -76,7 +76,9 @@ class Daemon:
         )
         self.watcher = InboxWatcher(
             self.pipeline,
-            lambda: ImapMailbox(config.imap, imap_password),
+            lambda: ImapMailbox(
+                config.imap, imap_password, max_message_bytes=config.mail.max_message_bytes
+            ),
             idle=config.imap.idle,
             idle_timeout_seconds=config.imap.idle_timeout_seconds,
             poll_interval_seconds=config.imap.poll_interval_seconds,

@@ -200,3 +200,33 @@ def test_uidvalidity_change_rescans_without_applying_twice(
     assert result.by_outcome == {"duplicate": 1, "ignored": 1}
     with session_factory() as session:
         assert session.scalar(select(func.count()).select_from(InboundMessage)) == 2
+
+
+def test_a_duplicate_within_one_batch_is_filed_with_the_first(
+    app_config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object) -> apply_module.Outcome:
+        raise RuntimeError("handler bug")
+
+    monkeypatch.setitem(handlers.HANDLERS, "unknown", broken)
+    # The same two messages twice each (a client that sent twice), all four in one batch.
+    for _ in range(2):
+        mailstack.append(BOT, _mail("will break"))
+        mailstack.append(BOT, _mail("fine", Auto_Submitted="auto-replied"))
+    pipeline = InboundPipeline(app_config, session_factory, clock)
+
+    with _mailbox(app_config, mailstack) as mailbox:
+        mailbox.ensure_folders()
+        result = pipeline.poll(mailbox)
+
+    assert result.by_outcome == {"quarantined": 1, "ignored": 1, "duplicate": 2}
+    assert _records(session_factory) == [
+        ("<fine@example.test>", "auto_reply", "ignored"),
+        ("<will-break@example.test>", "unknown", "quarantined"),
+    ]
+    assert len(mailstack.messages(BOT, app_config.imap.folders.quarantine)) == 2
+    assert len(mailstack.messages(BOT, app_config.imap.folders.processed)) == 2

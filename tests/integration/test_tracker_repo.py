@@ -188,3 +188,13 @@ def test_status_report_counts_and_errors(session: Session) -> None:
     assert [c.last_uid for c in report.checkpoints] == [9]
     assert set(report.status) == {"last_send_ok"}
     assert session.scalar(select(func.count()).select_from(InboundMessage)) == 4
+
+
+def test_inbound_outcomes_of_a_batch_in_one_query(session: Session) -> None:
+    repo.record_inbound(session, message_key="<a@x>", kind="reply", outcome="applied", now=NOW)
+    repo.record_inbound(
+        session, message_key="<b@x>", kind="bounce", outcome=InboundOutcome.QUARANTINED, now=NOW
+    )
+    found = repo.inbound_outcomes(session, ["<a@x>", "<b@x>", "<c@x>", "<a@x>"])
+    assert found == {"<a@x>": "applied", "<b@x>": "quarantined"}
+    assert repo.inbound_outcomes(session, []) == {}

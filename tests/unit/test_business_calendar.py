@@ -126,3 +126,12 @@ def test_next_business_day() -> None:
     assert CHINA.next_business_day(date(2025, 10, 1)) == date(2025, 10, 9)
     assert CHINA.next_business_day(date(2025, 10, 9), inclusive=True) == date(2025, 10, 9)
     assert CHINA.next_business_day(date(2025, 10, 9)) == date(2025, 10, 10)
+
+
+def test_calendar_for_keeps_one_calendar_per_settings() -> None:
+    from mailflow.domain.business_calendar import calendar_for
+
+    settings = CalendarSettings(country="CN", extra_holidays=(date(2025, 3, 11),))
+    assert calendar_for(settings) is calendar_for(CalendarSettings(**vars(settings)))
+    assert calendar_for(settings) is not calendar_for(CalendarSettings(country="CN"))
+    assert not calendar_for(settings).is_business_day(date(2025, 3, 11))

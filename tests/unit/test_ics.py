@@ -226,3 +226,34 @@ def test_hostile_text_is_escaped_and_cannot_add_properties() -> None:
 def test_unknown_zone_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="Mars/Olympus"):
         invite(meeting(tzid="Mars/Olympus"))
+
+
+def test_a_kept_invite_is_what_a_fresh_build_gives_at_another_dtstamp() -> None:
+    from mailflow.outbound import ics
+
+    spec = meeting()
+    first = invite(spec, dtstamp=NOW)
+    for later in (NOW + timedelta(seconds=1), NOW + timedelta(days=400, microseconds=5)):
+        kept = invite(spec, dtstamp=later)
+        fresh = ics._build_invite(
+            spec,
+            method="REQUEST",
+            organiser_address="meetings@example.com",
+            organiser_name="Meeting desk",
+            attendees=None,
+            dtstamp=later,
+            prodid=ics.PRODID,
+            description=None,
+        )
+        assert kept == fresh
+        assert kept != first
+        assert parse(kept)[1].decoded("DTSTAMP") == later.astimezone(UTC).replace(microsecond=0)
+
+
+def test_kept_invites_differ_by_everything_but_dtstamp() -> None:
+    spec = meeting()
+    base = invite(spec, dtstamp=NOW)
+    assert invite(dataclasses.replace(spec, title="Other"), dtstamp=NOW) != base
+    assert invite(spec, dtstamp=NOW, description="Another text") != base
+    assert invite(spec, dtstamp=NOW, method="CANCEL") != base
+    assert invite(spec, dtstamp=NOW) == base

@@ -119,3 +119,25 @@ def test_a_stored_meeting_without_start_or_end_is_a_value_error(key: str) -> Non
     data[key] = None
     with pytest.raises(ValueError, match="start and an end"):
         from_json(data)
+
+
+def _asdict_reference(spec: MeetingSpec) -> dict[str, object]:
+    """What to_json wrote before it was made field by field: asdict, then the fixed-up fields."""
+    from dataclasses import asdict
+
+    data = asdict(spec)
+    for key in ("start", "end", "recurrence_id"):
+        value = getattr(spec, key)
+        data[key] = value.isoformat() if value is not None else None
+    data["exdates"] = [value.isoformat() for value in spec.exdates]
+    data["attendees"] = [asdict(a) for a in spec.attendees]
+    data["agenda"] = [asdict(a) for a in spec.agenda]
+    data["materials"] = list(spec.materials)
+    return data
+
+
+def test_to_json_writes_what_asdict_wrote() -> None:
+    data = to_json(FULL)
+    assert data == _asdict_reference(FULL)
+    assert json.dumps(data, sort_keys=True) == json.dumps(_asdict_reference(FULL), sort_keys=True)
+    assert data["extra"] is not FULL.extra, "the payload does not share the spec's dict"

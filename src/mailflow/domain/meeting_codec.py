@@ -6,7 +6,7 @@ Datetimes are ISO 8601 with their offset; on the way back they are put in the me
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,13 +18,23 @@ def _dt(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _scalars(value: AttendeeSpec | AgendaSpec) -> dict[str, Any]:
+    # What asdict() gives for these two, without its deep copy: every field is a str, an int or
+    # None (test_meeting_codec checks the output against asdict's).
+    return {f.name: getattr(value, f.name) for f in fields(value)}
+
+
 def to_json(spec: MeetingSpec) -> dict[str, Any]:
-    data = asdict(spec)
+    # Field by field rather than asdict(spec): asdict deep-copies every value, and the nested
+    # lists it built were then built again below; the meeting is encoded once per recipient.
+    data: dict[str, Any] = {f.name: getattr(spec, f.name) for f in fields(spec)}
+    data["organiser"] = _scalars(spec.organiser)
+    data["extra"] = dict(spec.extra)
     for key in ("start", "end", "recurrence_id"):
         data[key] = _dt(getattr(spec, key))
     data["exdates"] = [value.isoformat() for value in spec.exdates]
-    data["attendees"] = [asdict(a) for a in spec.attendees]
-    data["agenda"] = [asdict(a) for a in spec.agenda]
+    data["attendees"] = [_scalars(a) for a in spec.attendees]
+    data["agenda"] = [_scalars(a) for a in spec.agenda]
     data["materials"] = list(spec.materials)
     return data
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from mailflow.config.schema import Config
 from mailflow.errors import MailflowError
+from mailflow.mailpolicy import POLICY
 
 
 class RenderError(MailflowError):
@@ -60,7 +61,7 @@ def base_message(
     references: Sequence[str] = (),
 ) -> EmailMessage:
     mail = ctx.config.mail
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = Address(display_name=_one_line(mail.bot_name), addr_spec=mail.bot_address)
     msg["To"] = ", ".join(recipients)
     msg["Subject"] = _one_line(subject)

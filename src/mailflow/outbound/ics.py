@@ -9,6 +9,8 @@ single-line and quote-free here because clients do not understand RFC 6868 caret
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Literal
@@ -140,7 +142,64 @@ def build_invite(
     ``attendees`` defaults to ``spec.attendees``; a CANCEL for removed attendees passes only them.
     ``sequence`` is ``spec.sequence``: the caller bumps it on every change. ``description`` defaults
     to :func:`default_description`. Raises ValueError for an unknown ``spec.tzid``.
+
+    A meeting's notices carry one invite, built again for every attendee with only DTSTAMP
+    changed, and serialising it (icalendar folds every line char by char) costs in proportion to
+    the attendee list: a 50-person meeting's notices cost 50 times one build. So the last few
+    invites are kept, and one that differs from a kept one only in DTSTAMP is that one with its
+    DTSTAMP line replaced, the bytes a fresh build would give.
     """
+    key = repr((spec, method, organiser_address, organiser_name, attendees, prodid, description))
+    stamp = _dtstamp_line(dtstamp)
+    with _BUILT_LOCK:
+        kept = _BUILT.get(key)
+        if kept is not None:
+            _BUILT.move_to_end(key)
+    if kept is not None:
+        ics, kept_stamp = kept
+        return ics.replace(kept_stamp, stamp)
+    ics = _build_invite(
+        spec,
+        method=method,
+        organiser_address=organiser_address,
+        organiser_name=organiser_name,
+        attendees=attendees,
+        dtstamp=dtstamp,
+        prodid=prodid,
+        description=description,
+    )
+    # Kept only when the DTSTAMP line is there once, so replacing it cannot touch anything else.
+    if ics.count(stamp) == 1:
+        with _BUILT_LOCK:
+            _BUILT[key] = (ics, stamp)
+            while len(_BUILT) > _BUILT_KEPT:
+                _BUILT.popitem(last=False)
+    return ics
+
+
+_BUILT_KEPT = 32
+_BUILT: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
+_BUILT_LOCK = threading.Lock()
+
+
+def _dtstamp_line(dtstamp: datetime) -> bytes:
+    """The DTSTAMP line as icalendar writes a UTC time (a build checks it is really there)."""
+    d = dtstamp.astimezone(UTC)
+    value = f"{d.year:04d}{d.month:02d}{d.day:02d}T{d.hour:02d}{d.minute:02d}{d.second:02d}Z"
+    return f"\r\nDTSTAMP:{value}\r\n".encode("ascii")
+
+
+def _build_invite(
+    spec: MeetingSpec,
+    *,
+    method: Method,
+    organiser_address: str,
+    organiser_name: str,
+    attendees: Sequence[AttendeeSpec] | None,
+    dtstamp: datetime,
+    prodid: str,
+    description: str | None,
+) -> bytes:
     calendar = Calendar()
     calendar.add("PRODID", prodid)
     calendar.add("VERSION", "2.0")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from mailflow.domain.meeting import MeetingSpec
@@ -56,12 +56,17 @@ def invite_uid_for(uid: str, source: MeetingSource, domain: str) -> str:
     return f"mf-{hashlib.sha256(uid.encode()).hexdigest()[:32]}@{domain}"
 
 
+# Built once: every calendar answer looks its meeting up, and building costs more than running.
+_BY_UID = select(Meeting).where(Meeting.uid == bindparam("uid"))
+_BY_INVITE_UID = select(Meeting).where(Meeting.invite_uid == bindparam("uid"))
+
+
 def find_meeting(session: Session, uid: str) -> Meeting | None:
-    return session.scalar(select(Meeting).where(Meeting.uid == uid))
+    return session.scalar(_BY_UID, {"uid": uid})
 
 
 def find_by_invite_uid(session: Session, invite_uid: str) -> Meeting | None:
-    return session.scalar(select(Meeting).where(Meeting.invite_uid == invite_uid))
+    return session.scalar(_BY_INVITE_UID, {"uid": invite_uid})
 
 
 def stored_spec(meeting: Meeting) -> MeetingSpec:

@@ -25,8 +25,21 @@ def _directory(people: tuple[Person, ...]) -> Directory:
     return Directory(people)
 
 
+# The people tuple last asked about and its directory: looking the tuple up in the cache above
+# hashes every Person in it, which for a few hundred people cost more than the lookup it served
+# (measured per inbound reply). The same tuple object is the common case, so it is checked first.
+_last: tuple[tuple[Person, ...], Directory] | None = None
+
+
 def directory_of(config: Config) -> Directory:
-    return _directory(config.people.people)
+    global _last
+    people = config.people.people
+    last = _last
+    if last is not None and last[0] is people:
+        return last[1]
+    directory = _directory(people)
+    _last = (people, directory)
+    return directory
 
 
 def reader(config: Config, email: str) -> Reader:

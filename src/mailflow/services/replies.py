@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
@@ -35,13 +35,23 @@ class Target:
     replied_kind: str | None = None  # the outbox kind of the mail being answered, when known
 
 
+# Built once: every reply runs these, and building a statement costs more than running it.
+_KIND_BY_MESSAGE_ID = select(OutboxRow.message_id, OutboxRow.kind).where(
+    OutboxRow.message_id.in_(bindparam("ids", expanding=True))
+)
+_MEETING_BY_MESSAGE_ID = select(OutboxRow.message_id, OutboxRow.meeting_id, OutboxRow.kind).where(
+    OutboxRow.message_id.in_(bindparam("ids", expanding=True)), OutboxRow.meeting_id.is_not(None)
+)
+_MEETING_BY_THREAD_ROOT = select(Meeting).where(
+    Meeting.thread_root.in_(bindparam("ids", expanding=True))
+)
+
+
 def _replied_kind(session: Session, ids: list[str]) -> str | None:
     if not ids:
         return None
     rows = sorted(
-        session.execute(
-            select(OutboxRow.message_id, OutboxRow.kind).where(OutboxRow.message_id.in_(ids))
-        ).all(),
+        session.execute(_KIND_BY_MESSAGE_ID, {"ids": ids}).all(),
         key=lambda row: ids.index(str(row.message_id)),
     )
     return rows[0].kind if rows else None
@@ -77,18 +87,14 @@ def resolve_target(session: Session, mail: InboundMail, config: Config) -> Targe
     if ids:
         # The mail answered directly (In-Reply-To, then the newest reference) decides.
         rows = sorted(
-            session.execute(
-                select(OutboxRow.message_id, OutboxRow.meeting_id, OutboxRow.kind).where(
-                    OutboxRow.message_id.in_(ids), OutboxRow.meeting_id.is_not(None)
-                )
-            ).all(),
+            session.execute(_MEETING_BY_MESSAGE_ID, {"ids": ids}).all(),
             key=lambda row: ids.index(str(row.message_id)),
         )
         replied = rows[0] if rows else None
         meeting = (
             session.get(Meeting, replied.meeting_id)
             if replied is not None
-            else session.scalar(select(Meeting).where(Meeting.thread_root.in_(ids)))
+            else session.scalar(_MEETING_BY_THREAD_ROOT, {"ids": ids})
         )
         if meeting is not None:
             kind = replied.kind if replied is not None else None

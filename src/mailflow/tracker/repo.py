@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -109,6 +110,18 @@ def message_key(message_id_header: str | None, raw: bytes) -> str:
 
 def find_inbound(session: Session, message_key: str) -> InboundMessage | None:
     return session.scalar(select(InboundMessage).where(InboundMessage.message_key == message_key))
+
+
+def inbound_outcomes(session: Session, message_keys: Sequence[str]) -> dict[str, str]:
+    """The recorded outcome of each of ``message_keys`` that has a record: one query for a batch."""
+    if not message_keys:
+        return {}
+    rows = session.execute(
+        select(InboundMessage.message_key, InboundMessage.outcome).where(
+            InboundMessage.message_key.in_(set(message_keys))
+        )
+    )
+    return {key: str(outcome) for key, outcome in rows}
 
 
 def record_inbound(

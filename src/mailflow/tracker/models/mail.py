@@ -59,7 +59,8 @@ class OutboxRow(Base):
     next_attempt_at: Mapped[datetime]
     claimed_by: Mapped[str | None] = mapped_column(String(255))
     claimed_until: Mapped[datetime | None]
-    message_id: Mapped[str | None] = mapped_column(String(998))
+    # Indexed: replies are routed by the Message-ID they answer (services/replies.py).
+    message_id: Mapped[str | None] = mapped_column(String(998), index=True)
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]

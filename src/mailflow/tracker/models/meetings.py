@@ -55,7 +55,7 @@ class Meeting(Base):
     invite_uid: Mapped[str] = mapped_column(String(255), unique=True)
     invite_sequence: Mapped[int] = mapped_column(default=0)
     # Message-ID every mail about this meeting refers to, so they form one thread.
-    thread_root: Mapped[str] = mapped_column(String(255))
+    thread_root: Mapped[str] = mapped_column(String(255), index=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -1,0 +1,176 @@
+"""Inbound throughput: a 10,000-message backlog through the whole pipeline, against raw IMAP+parse.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/inbound_throughput.py [--messages N] [--backends sqlite,postgresql]
+                                                      [--profile]
+
+For each database: a fresh loopback mail stack and database, 40 meetings with their notices
+already sent, and a backlog of replies, iTIP RSVPs, minutes, auto-replies and bounces appended to
+the bot's INBOX. The **baseline** fetches the same mailbox with imapclient (``BODY.PEEK[]`` in
+batches of ``imap.batch_size``) and parses every message with ``email`` (``policy=default``); it
+runs on the INBOX before the pipeline and on the processed folder after it, and the mean of the
+two is the figure. The **pipeline** is ``InboundPipeline.poll`` on a real ``ImapMailbox``: fetch,
+classify, parse, apply, commit, move. Target: pipeline ≥ 50 % of the baseline on every backend.
+``--profile`` writes a cProfile dump of each pipeline run to ``benchmarks/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import cProfile
+import email
+import email.policy
+import pstats
+import sys
+import time
+from typing import Any
+
+import benchlib
+from benchlib import log
+
+from mailflow.adapters.imap import ImapMailbox
+from mailflow.config.schema import Config
+from mailflow.devstack import MailStack
+from mailflow.inbound.pipeline import InboundPipeline
+
+TARGET = 0.5
+
+
+def raw_baseline(stack: MailStack, folder: str, batch_size: int) -> dict[str, Any]:
+    """Fetch every message of ``folder`` (BODY.PEEK[] in batches) and parse it, policy=default."""
+    start = time.perf_counter()
+    parsed = 0
+    with benchlib.imap(stack) as client:
+        client.select_folder(folder, readonly=True)
+        uids = sorted(client.search("ALL"))
+        for i in range(0, len(uids), batch_size):
+            data = client.fetch(uids[i : i + batch_size], [b"BODY.PEEK[]"])
+            for uid in uids[i : i + batch_size]:
+                email.message_from_bytes(data[uid][b"BODY[]"], policy=email.policy.default)
+                parsed += 1
+    seconds = time.perf_counter() - start
+    return {
+        "folder": folder,
+        "messages": parsed,
+        "seconds": seconds,
+        "per_second": parsed / seconds,
+    }
+
+
+def run_pipeline(stack: MailStack, config: Config, profile_to: str | None) -> dict[str, Any]:
+    sessions = benchlib.sessions_for(config.database.url)
+    pipeline = InboundPipeline(config, sessions, benchlib.FixedClock())
+    profiler = cProfile.Profile() if profile_to else None
+    start = time.perf_counter()
+    if profiler is not None:
+        profiler.enable()
+    with ImapMailbox(config.imap, stack.password) as mailbox:
+        mailbox.ensure_folders()
+        result = pipeline.poll(mailbox)
+    if profiler is not None:
+        profiler.disable()
+    seconds = time.perf_counter() - start
+    if profiler is not None and profile_to:
+        profiler.dump_stats(profile_to)
+        stats = pstats.Stats(profiler).sort_stats("cumulative")
+        stats.print_stats(40)
+    engine = sessions.kw["bind"]
+    engine.dispose()
+    return {
+        "messages": result.fetched,
+        "seconds": seconds,
+        "per_second": result.fetched / seconds,
+        "outcomes": dict(sorted(result.by_outcome.items())),
+    }
+
+
+def one_backend(backend: str, count: int, profile: bool) -> dict[str, Any]:
+    people = benchlib.make_people(300)
+    with MailStack(benchlib.stack_users(people)) as stack, benchlib.database(backend) as url:
+        config = benchlib.bench_config(stack, url, people)
+        sessions = benchlib.sessions_for(url)
+        meetings = benchlib.seed_meetings(
+            sessions, config, people, meetings=40, attendees=30, sent=True
+        )
+        sessions.kw["bind"].dispose()
+        raws = benchlib.MailMaker(meetings).backlog(count)
+        size = sum(map(len, raws)) / len(raws)
+        log(f"{backend}: appending {count} messages (mean {size:.0f} bytes)")
+        rate = benchlib.bulk_append(stack, raws)
+        log(f"{backend}: appended at {rate:.0f} msg/s; raw baseline on INBOX")
+        before = raw_baseline(stack, "INBOX", config.imap.batch_size)
+        log(f"{backend}: baseline {before['per_second']:.0f} msg/s; pipeline")
+        profile_to = str(benchlib.RESULTS / f"inbound_{backend}.prof") if profile else None
+        if profile:
+            benchlib.RESULTS.mkdir(parents=True, exist_ok=True)
+        run = run_pipeline(stack, config, profile_to)
+        log(f"{backend}: pipeline {run['per_second']:.0f} msg/s {run['outcomes']}")
+        after = raw_baseline(stack, config.imap.folders.processed, config.imap.batch_size)
+        quarantined = raw_baseline(stack, config.imap.folders.quarantine, config.imap.batch_size)
+        moved = after["messages"] + quarantined["messages"]
+        log(f"{backend}: baseline again {after['per_second']:.0f} msg/s on the processed folder")
+    baseline = (before["per_second"] + after["per_second"]) / 2
+    return {
+        "backend": backend,
+        "messages": count,
+        "mean_bytes": round(size),
+        "kinds": dict(collections.Counter(_kind(r) for r in raws)),
+        "baseline_inbox": before,
+        "baseline_processed": after,
+        "baseline_per_second": baseline,
+        "pipeline": run,
+        "moved_out_of_inbox": moved,
+        "ratio": run["per_second"] / baseline,
+    }
+
+
+def _kind(raw: bytes) -> str:
+    head = raw[:1500].lower()
+    if b"method=reply" in head or b"text/calendar" in raw.lower():
+        return "rsvp"
+    if b"subject: minutes:" in head:
+        return "minutes"
+    if b"subject: re:" in head:
+        return "reply"
+    if b"auto-submitted: auto-replied" in head and b"multipart/report" not in head:
+        return "auto_reply"
+    return "bounce or other machine mail"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--save-as", default="inbound_throughput", help="results file name")
+    args = parser.parse_args(argv)
+    runs = []
+    figures = []
+    for backend in args.backends.split(","):
+        if backend == "postgresql" and (problem := benchlib.pg_problem()):
+            log(f"skipping PostgreSQL: {problem}")
+            continue
+        run = one_backend(backend, args.messages, args.profile)
+        runs.append(run)
+        figures.append(
+            benchlib.figure(
+                f"inbound throughput ({backend}, {args.messages} msgs)",
+                run["pipeline"]["per_second"],
+                "msg/s",
+                baseline=run["baseline_per_second"],
+                ratio=run["ratio"],
+                target=f">= {TARGET:.0%} of raw IMAP fetch + email parse",
+                passed=run["ratio"] >= TARGET,
+            )
+        )
+    print()
+    benchlib.print_figures(figures)
+    path = benchlib.save(args.save_as, {"figures": figures, "runs": runs})
+    print(f"\nsaved {path.relative_to(benchlib.ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
