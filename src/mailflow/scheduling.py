@@ -25,12 +25,24 @@ class Job:
 
 
 def _guarded(job: Job) -> Callable[[], None]:
+    failures = 0
+
     def run() -> None:
         # A failing job is logged and tried again at its next tick; it never stops the daemon.
+        # Logged once per outage (the first failure, then its end), not at every tick.
+        nonlocal failures
         try:
             job.run()
-        except Exception:
-            log.exception("job %s failed", job.name)
+        except Exception as exc:
+            failures += 1
+            if failures == 1:
+                log.exception("job %s failed", job.name)
+            else:
+                log.debug("job %s still failing (run %d): %s", job.name, failures, exc)
+            return
+        if failures:
+            log.info("job %s works again after %d failed run(s)", job.name, failures)
+            failures = 0
 
     return run
 

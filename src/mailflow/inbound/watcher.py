@@ -86,6 +86,7 @@ class InboxWatcher:
         self._kick = threading.Event()
         self._current: WatchedMailbox | None = None
         self._thread: threading.Thread | None = None
+        self._failures = 0
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.run, name="inbox-watcher", daemon=True)
@@ -105,7 +106,7 @@ class InboxWatcher:
         self._kick.set()
 
     def run(self) -> None:
-        failures = 0
+        self._failures = 0
         try:
             while not self._stop.is_set():
                 try:
@@ -114,13 +115,11 @@ class InboxWatcher:
                     with self._connect() as mailbox:
                         self._current = mailbox
                         mailbox.ensure_folders()
-                        if failures:
-                            log.info("inbox reachable again after %d failed attempt(s)", failures)
-                        failures = 0
                         self._watch(mailbox)
                 except (MailboxError, StorageError) as exc:
-                    failures += 1
-                    if failures == 1 or isinstance(exc, StorageError):
+                    self._failures += 1
+                    failures = self._failures
+                    if failures == 1:
                         log.warning("inbox poll failed (%s); retrying with backoff", exc)
                         if self._on_error is not None and not isinstance(exc, StorageError):
                             self._on_error(str(exc))
@@ -130,8 +129,12 @@ class InboxWatcher:
                 except Exception:
                     # Whatever else went wrong (a database error the pipeline does not map, two
                     # replicas racing after a lease expired), the mailbox must not go unwatched.
-                    failures += 1
-                    log.exception("inbox poll failed unexpectedly; retrying with backoff")
+                    self._failures += 1
+                    failures = self._failures
+                    if failures == 1:
+                        log.exception("inbox poll failed unexpectedly; retrying with backoff")
+                    else:
+                        log.debug("inbox poll still failing (attempt %d)", failures)
                     self._stop.wait(backoff_seconds(failures, base=1.0, cap=60.0))
                 finally:
                     self._current = None
@@ -160,6 +163,11 @@ class InboxWatcher:
             try:
                 self._keep_turn()
                 result = self._pipeline.poll(mailbox, on_batch=self._keep_turn)
+                # The outage ends with a whole poll, not a mere connect: the database may be the
+                # part that failed (disk full), and then every reconnect succeeds.
+                if self._failures:
+                    log.info("inbox reachable again after %d failed attempt(s)", self._failures)
+                    self._failures = 0
             except _TurnLostError as lost:
                 # The batch in hand has committed; the new holder carries on from the checkpoint.
                 log.info("leaving the inbox to another replica: %s", lost)
