@@ -383,6 +383,7 @@ class MailMaker:
         self.meetings = list(meetings)
         self.rng = random.Random(seed)
         self.count = 0
+        self.last_kinds: list[str] = []  # what backlog() made, in order
         self.corpus_bounces = _corpus_files("bounces-sisimai", max_bytes=40_000)
         self.corpus_auto = _corpus_files("auto-replies-sisimai", max_bytes=40_000)
 
@@ -611,6 +612,7 @@ class MailMaker:
         kinds = [k for k, share in mix.items() for _ in range(round(share * count))]
         kinds = (kinds + ["reply"] * count)[:count]
         self.rng.shuffle(kinds)
+        self.last_kinds = kinds
         return [makers[k]() for k in kinds]
 
 
