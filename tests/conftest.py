@@ -6,13 +6,23 @@ loaded as plugins from pyproject's ``addopts``.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
-from mailflow.config.schema import Config, DatabaseSettings, MailSettings
+from mailflow.config.schema import (
+    CalendarSettings,
+    Config,
+    DatabaseSettings,
+    MailSettings,
+    PeopleSettings,
+    Person,
+    ScheduleSettings,
+    Secret,
+)
 from mailflow.devstack import MailStack
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -45,6 +55,24 @@ def app_config(mailstack: MailStack, engine: Engine) -> Config:
         imap=mailstack.imap_settings(),
         smtp=mailstack.smtp_settings(),
         database=DatabaseSettings(url=engine.url.render_as_string(hide_password=False)),
+    )
+
+
+def shanghai_config(
+    app_config: Config, people: tuple[Person, ...], monkeypatch: pytest.MonkeyPatch
+) -> Config:
+    """The end-to-end tests' organisation: Shanghai time, China's business calendar, ``people``,
+    and a reply-token secret (from the environment, as in production)."""
+    monkeypatch.setenv("MF_TEST_TOKEN_SECRET", "s3cret-for-tokens")
+    return dataclasses.replace(
+        app_config,
+        mail=dataclasses.replace(
+            app_config.mail, token_secret=Secret("mail.token_secret", env="MF_TEST_TOKEN_SECRET")
+        ),
+        schedule=ScheduleSettings(
+            timezone="Asia/Shanghai", calendar=CalendarSettings(country="CN")
+        ),
+        people=PeopleSettings(people=people),
     )
 
 

@@ -20,16 +20,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.adapters.imap import ImapMailbox
 from mailflow.config.schema import (
-    CalendarSettings,
     Config,
     PeopleSettings,
     Person,
-    ScheduleSettings,
-    Secret,
 )
 from mailflow.devstack import BOT, MailStack
 from mailflow.tracker.models import Attendee, Meeting, MeetingStatus
-from tests.conftest import SteppingClock
+from tests.conftest import SteppingClock, shanghai_config
 from tests.integration.cycle import Cycle
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -50,17 +47,7 @@ PEOPLE = (
 
 @pytest.fixture
 def config(app_config: Config, monkeypatch: pytest.MonkeyPatch) -> Config:
-    monkeypatch.setenv("MF_TEST_TOKEN_SECRET", "s3cret-for-tokens")
-    return dataclasses.replace(
-        app_config,
-        mail=dataclasses.replace(
-            app_config.mail, token_secret=Secret("mail.token_secret", env="MF_TEST_TOKEN_SECRET")
-        ),
-        schedule=ScheduleSettings(
-            timezone="Asia/Shanghai", calendar=CalendarSettings(country="CN")
-        ),
-        people=PeopleSettings(people=PEOPLE),
-    )
+    return shanghai_config(app_config, PEOPLE, monkeypatch)
 
 
 def _invite(msg: EmailMessage) -> icalendar.Calendar:

@@ -7,7 +7,6 @@ HTML, Chinese) → items are created → the official minutes reach every attend
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
@@ -17,12 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.config.schema import (
-    CalendarSettings,
     Config,
-    PeopleSettings,
     Person,
-    ScheduleSettings,
-    Secret,
 )
 from mailflow.devstack import BOT, MailStack
 from mailflow.tracker.models import (
@@ -33,7 +28,7 @@ from mailflow.tracker.models import (
     Minutes,
     OutboxRow,
 )
-from tests.conftest import SteppingClock
+from tests.conftest import SteppingClock, shanghai_config
 from tests.integration.cycle import Cycle
 
 ALICE, BOB, CAROL, EXEC = (
@@ -84,17 +79,7 @@ START = datetime(2025, 3, 11, 6, 0, tzinfo=UTC)
 
 @pytest.fixture
 def config(app_config: Config, monkeypatch: pytest.MonkeyPatch) -> Config:
-    monkeypatch.setenv("MF_TEST_TOKEN_SECRET", "s3cret-for-tokens")
-    return dataclasses.replace(
-        app_config,
-        mail=dataclasses.replace(
-            app_config.mail, token_secret=Secret("mail.token_secret", env="MF_TEST_TOKEN_SECRET")
-        ),
-        schedule=ScheduleSettings(
-            timezone="Asia/Shanghai", calendar=CalendarSettings(country="CN")
-        ),
-        people=PeopleSettings(people=PEOPLE),
-    )
+    return shanghai_config(app_config, PEOPLE, monkeypatch)
 
 
 @pytest.fixture

@@ -17,17 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.config.schema import (
-    CalendarSettings,
     Config,
-    PeopleSettings,
     Person,
-    ScheduleSettings,
-    Secret,
 )
 from mailflow.devstack import BOT, MailStack
 from mailflow.tracker.models import Attendee, InboundMessage, Meeting
 from mailflow.tracker.models import Person as TrackedPerson
-from tests.conftest import SteppingClock
+from tests.conftest import SteppingClock, shanghai_config
 from tests.integration.cycle import Cycle
 
 ALICE, BOB, CAROL = "alice@example.test", "bob@example.test", "carol@example.test"
@@ -40,17 +36,7 @@ PEOPLE = (
 
 @pytest.fixture
 def config(app_config: Config, monkeypatch: pytest.MonkeyPatch) -> Config:
-    monkeypatch.setenv("MF_TEST_TOKEN_SECRET", "s3cret-for-tokens")
-    return dataclasses.replace(
-        app_config,
-        mail=dataclasses.replace(
-            app_config.mail, token_secret=Secret("mail.token_secret", env="MF_TEST_TOKEN_SECRET")
-        ),
-        schedule=ScheduleSettings(
-            timezone="Asia/Shanghai", calendar=CalendarSettings(country="CN")
-        ),
-        people=PeopleSettings(people=PEOPLE),
-    )
+    return shanghai_config(app_config, PEOPLE, monkeypatch)
 
 
 @pytest.fixture
