@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notices", type=int, default=5000)
     parser.add_argument("--backend", default="sqlite", choices=("sqlite", "postgresql"))
+    parser.add_argument("--save-as", default="outbound_throughput", help="results file name")
     args = parser.parse_args(argv)
     meetings = max(1, args.notices // ATTENDEES)
     # Ten notices per person: under the default limit of 20 mails per recipient and hour.
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         "baseline_after": after,
         "flusher": run,
     }
-    path = benchlib.save("outbound_throughput", payload)
+    path = benchlib.save(args.save_as, payload)
     print(f"\nsaved {path.relative_to(benchlib.ROOT)}")
     return 0
 
