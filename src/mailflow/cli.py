@@ -274,15 +274,16 @@ def import_archive(path: Path, config_path: Path) -> None:
     except MailflowError as exc:
         _fail(exc)
         return
+    pipeline = InboundPipeline(cfg, tracker_db.make_session_factory(engine), SystemClock())
     try:
         tracker_db.upgrade(engine)
-        pipeline = InboundPipeline(cfg, tracker_db.make_session_factory(engine), SystemClock())
         with Progress() as progress:
             task = progress.add_task(f"importing {path.name}", total=len(archive))
             result = pipeline.poll(
                 archive, on_batch=lambda done, total: progress.update(task, completed=done)
             )
     finally:
+        pipeline.close()
         archive.close()
         engine.dispose()
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(result.by_outcome.items()))

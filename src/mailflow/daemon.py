@@ -130,6 +130,7 @@ class Daemon:
         finally:
             log.info("stopping")
             self.watcher.stop()
+            self.pipeline.close()
             self.scheduler.shutdown(wait=True)
             if self.metrics is not None:
                 self.metrics.stop()

@@ -7,6 +7,7 @@ from the DB and from the mailbox folders.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
@@ -127,20 +128,28 @@ def test_failing_handler_quarantines_that_message_only(
     session_factory: sessionmaker[Session],
     clock: SteppingClock,
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     def broken(*args: object) -> apply_module.Outcome:
         raise RuntimeError("handler bug")
 
     monkeypatch.setitem(handlers.HANDLERS, "unknown", broken)
+    mailstack.append(BOT, _mail("before", Auto_Submitted="auto-replied"))
     mailstack.append(BOT, _mail("will break"))
     mailstack.append(BOT, _mail("fine", Auto_Submitted="auto-replied"))
     pipeline = InboundPipeline(app_config, session_factory, clock)
 
-    with _mailbox(app_config, mailstack) as mailbox:
+    with _mailbox(app_config, mailstack) as mailbox, caplog.at_level(logging.INFO):
         mailbox.ensure_folders()
         pipeline.poll(mailbox)
 
+    # The batch was applied straight through, rolled back at the failure and redone message by
+    # message: each message is still logged once, after the commit.
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("inbound uid=")]
+    assert len(lines) == 3 and sum("quarantined: RuntimeError" in line for line in lines) == 1
+
     assert _records(session_factory) == [
+        ("<before@example.test>", "auto_reply", "ignored"),
         ("<fine@example.test>", "auto_reply", "ignored"),
         ("<will-break@example.test>", "unknown", "quarantined"),
     ]

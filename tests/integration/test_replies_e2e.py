@@ -16,11 +16,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from mailflow.adapters.imap import ImapMailbox
 from mailflow.config.schema import (
     Config,
     Person,
 )
 from mailflow.devstack import BOT, MailStack
+from mailflow.inbound import pipeline as pipeline_module
+from mailflow.inbound.pipeline import InboundPipeline
 from mailflow.tracker.models import Attendee, InboundMessage, Meeting
 from mailflow.tracker.models import Person as TrackedPerson
 from tests.conftest import SteppingClock, shanghai_config
@@ -280,3 +283,54 @@ def test_unauthenticated_sender_refused_when_required(
     assert _partstats(session_factory)[BOB] == ("ACCEPTED", "好的")
     with session_factory() as session:
         assert session.scalars(select(Meeting)).one().title == "Launch review"
+
+
+def test_a_backlog_is_parsed_ahead_by_workers_with_the_same_result(
+    cycle: Cycle,
+    config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Three batches of two: the workers classify and parse each batch while one is applied."""
+    uid = _invite_uid(cycle.inbox(CAROL)[0])
+    [notice_bob] = cycle.inbox(BOB)
+    backlog = [
+        (_reply_to(notice_bob, BOB, "Accept"), BOB),
+        (_calendar_reply(uid, CAROL, "TENTATIVE", CAROL), CAROL),
+        (_reply_to(notice_bob, BOB, "不参加，出差"), BOB),
+        (_calendar_reply(uid, CAROL, "DECLINED", BOB), BOB),  # refused: not Bob's answer
+        (_reply_to(notice_bob, BOB, "Thanks, noted."), BOB),
+    ]
+    for msg, sender in backlog:
+        mailstack.send(msg, sender, [BOT])
+    # Classified in this process only if a worker did not prepare the message.
+    in_daemon: list[str] = []
+    real_classify = pipeline_module.classify
+    monkeypatch.setattr(
+        pipeline_module,
+        "classify",
+        lambda mail: in_daemon.append(mail.subject) or real_classify(mail),
+    )
+    small = dataclasses.replace(config, imap=dataclasses.replace(config.imap, batch_size=2))
+    pipeline = InboundPipeline(small, session_factory, clock, parse_workers=1)
+    try:
+        with ImapMailbox(small.imap, mailstack.password) as mailbox:
+            result = pipeline.poll(mailbox)
+    finally:
+        pipeline.close()
+    cycle.flusher.flush()
+
+    assert in_daemon == [], "every message of the backlog was prepared by a worker"
+    assert "parse workers failed" not in caplog.text
+    assert result.by_outcome == {"applied": 3, "refused": 1, "ignored": 1}
+    assert _partstats(session_factory) == {
+        BOB: ("DECLINED", "出差"),
+        CAROL: ("TENTATIVE", "See you there"),
+    }
+    # One answer per text reply plus the refusal, each once: 1 notice + 3 answers + 1 refusal.
+    assert len(cycle.inbox(BOB)) == 5
+    assert sum("must come from that address" in _text(m) for m in cycle.inbox(BOB)[1:]) == 1
+    assert len(cycle.inbox(CAROL)) == 1, "calendar answers are not answered"

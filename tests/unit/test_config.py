@@ -172,6 +172,7 @@ def test_an_unreadable_file_is_one_problem(tmp_path: Path) -> None:
         ({"imap.timeout_seconds": 0}, "imap.timeout_seconds", "greater than 0"),
         ({"imap.lease_seconds": 2}, "imap.lease_seconds", "between 3 and 3600"),
         ({"imap.lease_seconds": 20}, "imap.lease_seconds", "20 must be longer than timeout_seconds (30)"),
+        ({"imap.parse_workers": 33}, "imap.parse_workers", "between 0 and 32"),
         ({"smtp.claim_seconds": 30}, "smtp.claim_seconds", "30 must be longer than timeout_seconds (30)"),
         ({"smtp.retry_base_seconds": 0}, "smtp.retry_base_seconds", "greater than 0"),
         ({"imap.folders": {"processed": "INBOX"}}, "imap.folders.quarantine", "three different"),

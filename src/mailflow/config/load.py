@@ -183,6 +183,7 @@ def _imap(t: Table, base_dir: Path) -> ImapSettings:
         batch_size=t.integer("batch_size", 200),
         timeout_seconds=t.number("timeout_seconds", 30.0),
         lease_seconds=t.integer("lease_seconds", 60, low=3, high=3600),
+        parse_workers=t.integer("parse_workers", 1, low=0, high=32),
     )
     if settings.lease_seconds <= settings.timeout_seconds:
         # A poll renews the lease between IMAP commands: one slow command must not outlast it.

@@ -86,6 +86,8 @@ class ImapSettings:
     timeout_seconds: float = 30.0
     # Replicas on one PostgreSQL: the mailbox lease's time to live (``tracker.leases``).
     lease_seconds: int = 60
+    # Worker processes that parse a backlog's next batch while one is applied (inbound.prepare).
+    parse_workers: int = 1
 
 
 @dataclass(frozen=True)

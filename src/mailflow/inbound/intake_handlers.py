@@ -5,7 +5,7 @@ from __future__ import annotations
 from mailflow.errors import MessageError
 from mailflow.inbound.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.classify import Classification
-from mailflow.inbound.itip import parse_itip
+from mailflow.inbound.itip import itip_of
 from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.meeting_mail import parse_meeting_mail
 from mailflow.services.intake import IntakeReport, take_draft, take_specs
@@ -27,7 +27,7 @@ def _sender_zone(ctx: ApplyContext, sender: str) -> str:
 
 def take_calendar_invite(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
     """REQUEST or CANCEL from the organiser's calendar (Outlook, Google, Apple, Thunderbird)."""
-    itip = parse_itip(mail.message, floating_tz=_sender_zone(ctx, mail.sender))
+    itip = itip_of(mail, floating_tz=_sender_zone(ctx, mail.sender))
     if itip is None or not itip.requests:
         raise MessageError("calendar data without a usable event")
     report = take_specs(

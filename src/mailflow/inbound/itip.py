@@ -33,6 +33,7 @@ from mailflow.inbound.itip_events import MAX_ATTENDEES, ItipCounter, ItipReply
 from mailflow.inbound.itip_events import counter as _counter
 from mailflow.inbound.itip_events import meeting_spec as _meeting_spec
 from mailflow.inbound.itip_events import replies as _replies
+from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.mailtext import header_text, leaf_parts, part_text
 
 __all__ = [
@@ -114,6 +115,13 @@ def parse_itip(message: Message, *, floating_tz: str = "UTC") -> ItipMessage | N
     sender = _sender(header_text(message, "From"))
     return parse_calendar(
         found.text, method_hint=found.method_param, sender=sender, floating_tz=floating_tz
+    )
+
+
+def itip_of(mail: InboundMail, *, floating_tz: str = "UTC") -> ItipMessage | None:
+    """:func:`parse_itip` of ``mail``, remembered by the mail (parsed once, perhaps ahead)."""
+    return mail.remember(
+        f"itip:{floating_tz}", lambda: parse_itip(mail.message, floating_tz=floating_tz)
     )
 
 

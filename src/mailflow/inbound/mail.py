@@ -14,15 +14,22 @@ import email
 import email.errors
 import email.header
 import email.policy
+from collections.abc import Callable
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 from functools import cached_property
+from typing import Any, TypeVar
 
 from mailflow.inbound.mailtext import decode_bytes
 from mailflow.mailpolicy import POLICY
 
 _HEADER_PARSER = BytesHeaderParser()
+T = TypeVar("T")
+
+# What a worker process's InboundMail carries back to the daemon (see ``inbound.prepare``): the
+# cheap header views and what handlers asked it to remember, never the full parse tree.
+_SHIPPED = ("headers", "_first_values", "message_id", "sender", "subject")
 
 
 def _text(value: str) -> str:
@@ -41,6 +48,26 @@ class InboundMail:
 
     def __init__(self, raw: bytes) -> None:
         self.raw = raw
+        self.memo: dict[str, Any] = {}
+
+    def remember(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()``'s result, computed once per message under ``name``.
+
+        For a parse a handler needs (the calendar data, the reply's new text): it may have been
+        done already by a worker process while the previous batch was being applied.
+        """
+        if name not in self.memo:
+            self.memo[name] = compute()
+        found: T = self.memo[name]
+        return found
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = {"raw": self.raw, "memo": self.memo}
+        state.update((name, self.__dict__[name]) for name in _SHIPPED if name in self.__dict__)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
     @cached_property
     def headers(self) -> Message:

@@ -18,7 +18,7 @@ from mailflow.domain.minutes_parser import parse_minutes
 from mailflow.inbound.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.classify import Classification
 from mailflow.inbound.mail import InboundMail
-from mailflow.inbound.reply_text import new_text
+from mailflow.inbound.reply_text import reply_text_of
 from mailflow.outbound import answer_texts as texts
 from mailflow.outbound import outbox
 from mailflow.outbound.items_mail import item_receipt_payload
@@ -198,5 +198,5 @@ def take_minutes_mail(ctx: ApplyContext, mail: InboundMail, found: Classificatio
             now=ctx.now,
         )
         return Outcome("ignored", "processed", "minutes for an unknown meeting")
-    text = new_text(mail.message)
+    text = reply_text_of(mail)
     return take_minutes(ctx, mail, meeting, read_minutes(ctx, meeting, text), text)

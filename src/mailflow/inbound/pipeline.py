@@ -1,20 +1,24 @@
 """The inbound path: new messages in the bot's inbox → classify → apply → record → file.
 
 One poll fetches every message above the mailbox checkpoint, in batches. A batch is one database
-transaction; each message in it gets its own savepoint, so a message is applied together with its
-inbound record or not at all, and a failing message is quarantined without disturbing the others
-(Mailman's shunt queue). Messages are moved (processed / quarantine) or flagged (left for a person)
-only after the batch has committed; the checkpoint advances after the moves. A crash anywhere
-therefore re-fetches at most one batch, and the inbound record keyed by Message-ID makes the second
-pass file those messages without applying them again.
+transaction in which a message is applied together with its inbound record or not at all. The
+batch is first applied straight through; if any message fails, the transaction is rolled back and
+the batch redone with a savepoint per message, so the failing message alone is quarantined and the
+others are applied (Mailman's shunt queue). Messages are moved (processed / quarantine) or flagged
+(left for a person) only after the batch has committed; the checkpoint advances after the moves. A
+crash anywhere therefore re-fetches at most one batch, and the inbound record keyed by Message-ID
+makes the second pass file those messages without applying them again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import Protocol
+from functools import partial
+from typing import Any, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -27,6 +31,8 @@ from mailflow.inbound.apply import ApplyContext, Destination, Outcome
 from mailflow.inbound.classify import Classification, classify
 from mailflow.inbound.handlers import apply
 from mailflow.inbound.mail import InboundMail
+from mailflow.inbound.prepare import Pending, Preparer, Work
+from mailflow.outbound import outbox
 from mailflow.tracker import repo
 from mailflow.tracker.ops_report import note_unprocessed
 
@@ -93,10 +99,25 @@ def _keep_loaded_objects(session: Session) -> None:
 
 
 class InboundPipeline:
-    def __init__(self, config: Config, sessions: Callable[[], Session], clock: Clock) -> None:
+    def __init__(
+        self,
+        config: Config,
+        sessions: Callable[[], Session],
+        clock: Clock,
+        *,
+        parse_workers: int | None = None,
+    ) -> None:
         self._config = config
         self._sessions = sessions
         self._clock = clock
+        workers = config.imap.parse_workers if parse_workers is None else parse_workers
+        work = Work(config.mail, config.schedule.timezone)
+        self._preparer = Preparer(workers, work)
+        self._inline = Preparer(0, work)
+
+    def close(self) -> None:
+        """Stop the parse workers, if any were started."""
+        self._preparer.close()
 
     def poll(
         self, mailbox: Mailbox, on_batch: Callable[[int, int], None] | None = None
@@ -127,38 +148,55 @@ class InboundPipeline:
             with self._sessions() as session, session.begin():
                 note_unprocessed(session, len(uids), self._clock.now())
         handled = 0
-        for batch in _chunks(uids, self._config.imap.batch_size):
+        batches = list(_chunks(uids, self._config.imap.batch_size))
+        for batch, mails in self._prepared(mailbox, batches):
             handled += len(batch)
-            self._batch(mailbox, batch, uidvalidity, result, remaining=len(uids) - handled)
+            self._batch(mailbox, batch, mails, uidvalidity, result, remaining=len(uids) - handled)
             if on_batch is not None:
                 on_batch(result.fetched, len(uids))
         return result
+
+    def _prepared(
+        self, mailbox: Mailbox, batches: Sequence[Sequence[int]]
+    ) -> Iterator[tuple[Sequence[int], list[_Mail]]]:
+        """Each batch's messages, fetched and (on a backlog) prepared one batch ahead.
+
+        Batch i+1 is fetched and handed to the parse workers before batch i is applied, so the
+        workers parse while the daemon writes. Nothing else changes: a batch's messages still
+        leave the inbox only after it has committed, and a crash re-fetches what was not filed.
+        """
+        preparer = self._preparer if len(batches) > 1 else self._inline
+        queue: deque[tuple[Sequence[int], list[Fetched], Pending]] = deque()
+        for batch in batches:
+            fetched = list(mailbox.fetch(batch))
+            queue.append((batch, fetched, preparer.submit([(f.raw, _size(f)) for f in fetched])))
+            if len(queue) > 1:
+                yield _ready(*queue.popleft())
+        while queue:
+            yield _ready(*queue.popleft())
 
     def _batch(
         self,
         mailbox: Mailbox,
         uids: Sequence[int],
+        mails: Sequence[_Mail],
         uidvalidity: int,
         result: PollResult,
         *,
         remaining: int = 0,
     ) -> None:
         inbox = self._config.imap.folders.inbox
+        try:
+            handled = self._apply(mails, uidvalidity, careful=False)
+        except Exception as exc:  # one message failed: redo the batch message by message
+            log.debug("inbound batch of %s redone message by message: %r", len(mails), exc)
+            handled = self._apply(mails, uidvalidity, careful=True)
+        # The batch is committed: only now is it logged, and may the messages leave the inbox.
         filed: dict[Destination, list[int]] = {"processed": [], "quarantine": [], "inbox": []}
-        with self._sessions() as session, session.begin():
-            _keep_loaded_objects(session)
-            mails = [(fetched, InboundMail(fetched.raw)) for fetched in mailbox.fetch(uids)]
-            keys = [repo.message_key(mail.message_id, fetched.raw) for fetched, mail in mails]
-            # One query for the batch's earlier records instead of one per message; a message
-            # recorded in this batch is added as it is recorded, so a duplicate within the batch
-            # is found too.
-            recorded = repo.inbound_outcomes(session, keys)
-            for (fetched, mail), key in zip(mails, keys, strict=True):
-                outcome = self._one(session, fetched, mail, key, recorded, uidvalidity)
-                recorded.setdefault(key, outcome.outcome)
-                filed[outcome.destination].append(fetched.uid)
-                result.count(outcome.outcome)
-        # The batch is committed: only now may the messages leave the inbox.
+        for one in handled:
+            one.log()
+            filed[one.outcome.destination].append(one.uid)
+            result.count(one.outcome.outcome)
         folders = self._config.imap.folders
         if filed["processed"]:
             mailbox.move(filed["processed"], folders.processed)
@@ -170,95 +208,102 @@ class InboundPipeline:
             repo.save_checkpoint(session, inbox, uidvalidity, max(uids), self._clock.now())
             note_unprocessed(session, remaining, self._clock.now())
 
+    def _apply(self, mails: Sequence[_Mail], uidvalidity: int, *, careful: bool) -> list[_Handled]:
+        """Apply and record a batch in one transaction; what was done with each message.
+
+        The fast pass (``careful=False``) applies the messages one after the other and records
+        them all in one INSERT at the end; any error escapes and rolls the whole batch back. The
+        careful pass, run only then, gives each message a savepoint of its own, so the failing
+        message alone is quarantined. Parsing is remembered by each :class:`InboundMail`, so a
+        batch redone costs only its database work.
+        """
+        handled: list[_Handled] = []
+        records: list[dict[str, Any]] = []
+        with self._sessions() as session, session.begin():
+            _keep_loaded_objects(session)
+            keys = [repo.message_key(mail.message_id, fetched.raw) for fetched, mail, _ in mails]
+            # One query for the batch's earlier records instead of one per message; a message
+            # recorded in this batch is added as it is recorded, so a duplicate within the batch
+            # is found too.
+            recorded = repo.inbound_outcomes(session, keys)
+            # The fast pass inserts its answers at the end, like its records; the careful pass
+            # inserts them as they come, inside each message's savepoint.
+            answers: AbstractContextManager[None] = (
+                nullcontext() if careful else outbox.deferring(session)
+            )
+            with answers:
+                for (fetched, mail, found), key in zip(mails, keys, strict=True):
+                    existing = recorded.get(key)
+                    if existing is not None:
+                        one = _duplicate(fetched.uid, key, existing)
+                    elif careful:
+                        one = self._one_careful(session, fetched, mail, found, key, uidvalidity)
+                    else:
+                        one = self._one(session, fetched, mail, found, key, uidvalidity)
+                        records.append(one.record)
+                    recorded.setdefault(key, one.outcome.outcome)
+                    handled.append(one)
+            repo.record_inbound_many(session, records)
+        return handled
+
     def _one(
         self,
         session: Session,
         fetched: Fetched,
         mail: InboundMail,
+        prepared: Classification | None,
         key: str,
-        recorded: Mapping[str, str],
         uidvalidity: int,
-    ) -> Outcome:
-        """Handle one message; ``recorded`` holds the outcomes already recorded under its key."""
-        existing = recorded.get(key)
-        if existing is not None:
-            log.info("inbound uid=%s key=%s duplicate of an earlier message", fetched.uid, key)
-            return Outcome("duplicate", destination_of(existing))
-        now = self._clock.now()
+    ) -> _Handled:
+        """Handle one message in the batch's transaction; an error escapes (fast pass)."""
+        limits.check(fetched.raw, _size(fetched), self._config.mail)
+        found = prepared or classify(mail)
+        outcome = apply(ApplyContext(session, self._clock.now(), self._config), mail, found)
+        return self._handled(fetched, mail, key, uidvalidity, found, outcome, None)
+
+    def _one_careful(
+        self,
+        session: Session,
+        fetched: Fetched,
+        mail: InboundMail,
+        prepared: Classification | None,
+        key: str,
+        uidvalidity: int,
+    ) -> _Handled:
+        """Handle one message in a savepoint of its own: an error quarantines it alone."""
         found = Classification("unknown", "not classified")
         try:
             with session.begin_nested():
-                size = max(len(fetched.raw), getattr(fetched, "size", 0) or 0)
-                limits.check(fetched.raw, size, self._config.mail)
-                found = classify(mail)
-                outcome = apply(ApplyContext(session, now, self._config), mail, found)
-                self._record(session, mail, key, fetched.uid, uidvalidity, found, outcome, None)
+                limits.check(fetched.raw, _size(fetched), self._config.mail)
+                found = prepared or classify(mail)
+                outcome = apply(ApplyContext(session, self._clock.now(), self._config), mail, found)
+                one = self._handled(fetched, mail, key, uidvalidity, found, outcome, None)
+                repo.add_inbound(session, one.record)
         except (
             Exception
         ) as exc:  # the shunt: whatever went wrong, this message alone is quarantined
             reason = str(exc) if isinstance(exc, MessageError) else f"{type(exc).__name__}: {exc}"
             outcome = Outcome("quarantined", "quarantine", reason)
+            one = self._handled(fetched, mail, key, uidvalidity, found, outcome, reason)
             with session.begin_nested():
-                self._record(session, mail, key, fetched.uid, uidvalidity, found, outcome, reason)
-            log.warning(
-                "inbound uid=%s key=%s quarantined: %s",
-                fetched.uid,
-                key,
-                reason,
-                extra={
-                    "event": "inbound",
-                    "uid": fetched.uid,
-                    "key": key,
-                    "outcome": "quarantined",
-                },
-            )
-            return outcome
-        # The meeting and items the message touched, when its handler named them.
-        touched: dict[str, object] = {
-            k: outcome.details[k] for k in ("meeting", "items") if k in outcome.details
-        }
-        shown = "".join(
-            f" {k}={','.join(v) if isinstance(v, list) else v}" for k, v in touched.items()
-        )
-        log.info(
-            "inbound uid=%s key=%s kind=%s outcome=%s from=%s %s%s",
-            fetched.uid,
-            key,
-            found.kind,
-            outcome.outcome,
-            mail.sender or "-",
-            outcome.detail,
-            shown,
-            # The same facts as fields, for --log-format json (see mailflow.logs).
-            extra={
-                "event": "inbound",
-                "uid": fetched.uid,
-                "key": key,
-                "kind": found.kind,
-                "outcome": outcome.outcome,
-                "sender": mail.sender or None,
-                **touched,
-            },
-        )
-        return outcome
+                repo.add_inbound(session, one.record)
+        return one
 
-    def _record(
+    def _handled(
         self,
-        session: Session,
+        fetched: Fetched,
         mail: InboundMail,
         key: str,
-        uid: int,
         uidvalidity: int,
         found: Classification,
         outcome: Outcome,
         error: str | None,
-    ) -> None:
-        repo.record_inbound(
-            session,
+    ) -> _Handled:
+        record = repo.inbound_row(
             message_key=key,
             mailbox=self._config.imap.folders.inbox,
             uidvalidity=uidvalidity,
-            uid=uid,
+            uid=fetched.uid,
             kind=found.kind,
             outcome=outcome.outcome,
             error=error,
@@ -267,3 +312,77 @@ class InboundPipeline:
             now=self._clock.now(),
             details={"reason": found.reason, **found.details, **outcome.details},
         )
+        return _Handled(
+            fetched.uid, outcome, record, partial(_log, fetched.uid, key, mail, found, outcome)
+        )
+
+
+# A fetched message, its InboundMail and, when a parse worker prepared it, its classification.
+_Mail = tuple[Fetched, InboundMail, Classification | None]
+
+
+def _size(fetched: Fetched) -> int:
+    """The message's size: its server-reported size when it was too large to download."""
+    return max(len(fetched.raw), getattr(fetched, "size", 0) or 0)
+
+
+def _ready(
+    batch: Sequence[int], fetched: list[Fetched], pending: Pending
+) -> tuple[Sequence[int], list[_Mail]]:
+    prepared = pending()
+    return batch, [(f, mail, found) for f, (mail, found) in zip(fetched, prepared, strict=True)]
+
+
+@dataclass(frozen=True)
+class _Handled:
+    """What was done with one message of a batch; its record and log line wait for the commit."""
+
+    uid: int
+    outcome: Outcome
+    record: dict[str, Any]
+    log: Callable[[], None]
+
+
+def _duplicate(uid: int, key: str, existing: str) -> _Handled:
+    def say() -> None:
+        log.info("inbound uid=%s key=%s duplicate of an earlier message", uid, key)
+
+    return _Handled(uid, Outcome("duplicate", destination_of(existing)), {}, say)
+
+
+def _log(uid: int, key: str, mail: InboundMail, found: Classification, outcome: Outcome) -> None:
+    """The message's log line, once its batch has committed."""
+    if outcome.outcome == "quarantined":
+        log.warning(
+            "inbound uid=%s key=%s quarantined: %s",
+            uid,
+            key,
+            outcome.detail,
+            extra={"event": "inbound", "uid": uid, "key": key, "outcome": "quarantined"},
+        )
+        return
+    # The meeting and items the message touched, when its handler named them.
+    touched: dict[str, object] = {
+        k: outcome.details[k] for k in ("meeting", "items") if k in outcome.details
+    }
+    shown = "".join(f" {k}={','.join(v) if isinstance(v, list) else v}" for k, v in touched.items())
+    log.info(
+        "inbound uid=%s key=%s kind=%s outcome=%s from=%s %s%s",
+        uid,
+        key,
+        found.kind,
+        outcome.outcome,
+        mail.sender or "-",
+        outcome.detail,
+        shown,
+        # The same facts as fields, for --log-format json (see mailflow.logs).
+        extra={
+            "event": "inbound",
+            "uid": uid,
+            "key": key,
+            "kind": found.kind,
+            "outcome": outcome.outcome,
+            "sender": mail.sender or None,
+            **touched,
+        },
+    )

@@ -12,7 +12,7 @@ from mailflow.domain.reply_commands import details_request, parse_commands, want
 from mailflow.errors import MessageError
 from mailflow.inbound.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.classify import Classification
-from mailflow.inbound.itip import parse_itip
+from mailflow.inbound.itip import itip_of
 from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.minutes_handlers import (
     ITEM_KINDS,
@@ -23,7 +23,7 @@ from mailflow.inbound.minutes_handlers import (
     take_item_commands,
     take_minutes,
 )
-from mailflow.inbound.reply_text import new_text
+from mailflow.inbound.reply_text import reply_text_of
 from mailflow.outbound import answer_texts as texts
 from mailflow.outbound import outbox
 from mailflow.services.digests import details_payload
@@ -54,7 +54,7 @@ def refuse(ctx: ApplyContext, mail: InboundMail, reason: str) -> Outcome:
 
 
 def take_calendar_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
-    itip = parse_itip(mail.message, floating_tz=ctx.config.schedule.timezone)
+    itip = itip_of(mail, floating_tz=ctx.config.schedule.timezone)
     if itip is None or not itip.replies:
         raise MessageError("a calendar REPLY without any attendee's answer")
     recorded, uids = 0, []
@@ -86,7 +86,7 @@ def take_calendar_reply(ctx: ApplyContext, mail: InboundMail, found: Classificat
 
 def take_counter(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
     """A proposed new time goes to the organiser, who decides in their own calendar."""
-    itip = parse_itip(mail.message, floating_tz=ctx.config.schedule.timezone)
+    itip = itip_of(mail, floating_tz=ctx.config.schedule.timezone)
     if itip is None or not itip.counters:
         raise MessageError("a COUNTER without a proposal")
     forwarded = 0
@@ -130,7 +130,7 @@ def take_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> O
     lines is the minutes (a later one a correction); replies to a notice carry RSVP words or
     STATUS; elsewhere item commands (``MF-0042 DONE``) are tried before RSVP words.
     """
-    text = new_text(mail.message)
+    text = reply_text_of(mail)
     if wants_stop_reminders(text, mail.subject):
         return take_stop_reminders(ctx, mail)
     department = details_request(text)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from email.message import Message
 
+from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.mailtext import decode_bytes, leaf_parts, part_text
 from mailflow.inbound.reply_html import html_reply_text
 from mailflow.inbound.reply_quotes import split_lines, strip_quotes
@@ -31,6 +32,7 @@ __all__ = [
     "html_reply_text",
     "new_text",
     "reply_body",
+    "reply_text_of",
     "strip_quotes",
     "strip_signature",
     "trim_reply",
@@ -43,6 +45,11 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w:.]+)""", r
 def new_text(message: Message) -> str:
     """What the sender of ``message`` wrote, without quotes, forwarded parts and signature."""
     return trim_reply(reply_body(message))
+
+
+def reply_text_of(mail: InboundMail) -> str:
+    """:func:`new_text` of ``mail``, remembered by the mail (trimmed once, perhaps ahead)."""
+    return mail.remember("new_text", lambda: new_text(mail.message))
 
 
 def reply_body(message: Message) -> str:

@@ -10,7 +10,8 @@ Every function works in the caller's transaction and takes ``now``; committing i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -43,27 +44,105 @@ def enqueue(
     ``INSERT ... ON CONFLICT DO NOTHING`` rather than check-then-insert, so two planners racing on
     the same key cannot both insert, and neither fails.
     """
+    row = _row(key, kind, recipients, payload, now, not_before, meeting_id, item_id)
+    return session.execute(_enqueue_statement(session), row).scalar_one_or_none() is not None
+
+
+def enqueue_soon(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    recipients: Sequence[str],
+    payload: dict[str, Any],
+    now: datetime,
+    meeting_id: int | None = None,
+) -> None:
+    """:func:`enqueue` for a caller that does not need to know whether the row was new.
+
+    Inside :func:`deferring` the row waits and is inserted with the others in one statement when
+    the block ends (the inbound pipeline's batch: an answer per reply); elsewhere it is inserted
+    now.
+    """
+    row = _row(key, kind, recipients, payload, now, None, meeting_id, None)
+    waiting: list[dict[str, Any]] | None = session.info.get(_DEFERRED)
+    if waiting is None:
+        session.execute(_enqueue_statement(session), row)
+    else:
+        waiting.append(row)
+
+
+@contextmanager
+def deferring(session: Session) -> Iterator[None]:
+    """Collect :func:`enqueue_soon`'s rows during the block; insert them all when it ends.
+
+    If the block raises, the collected rows are dropped with it (the caller's transaction is
+    rolled back).
+    """
+    waiting: list[dict[str, Any]] = []
+    session.info[_DEFERRED] = waiting
+    try:
+        yield
+    finally:
+        del session.info[_DEFERRED]
+    if waiting:
+        session.execute(_insert_many_statement(session), waiting)
+
+
+_DEFERRED = "mailflow.outbox_deferred"
+
+
+def _row(
+    key: str,
+    kind: str,
+    recipients: Sequence[str],
+    payload: dict[str, Any],
+    now: datetime,
+    not_before: datetime | None,
+    meeting_id: int | None,
+    item_id: int | None,
+) -> dict[str, Any]:
     if not recipients:
         raise ValueError(f"outbox row {key!r} has no recipients")
-    statement = (
-        upsert(session, OutboxRow)
-        .values(
-            idempotency_key=key,
-            kind=kind,
-            recipients=list(recipients),
-            payload=payload,
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            next_attempt_at=not_before or now,
-            created_at=now,
-            updated_at=now,
-            meeting_id=meeting_id,
-            item_id=item_id,
+    return {
+        "idempotency_key": key,
+        "kind": kind,
+        "recipients": list(recipients),
+        "payload": payload,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": not_before or now,
+        "created_at": now,
+        "updated_at": now,
+        "meeting_id": meeting_id,
+        "item_id": item_id,
+    }
+
+
+# Built once per dialect: the inbound path enqueues an answer per reply, and building the
+# statement cost more than running it.
+_ENQUEUE: dict[tuple[str, bool], Any] = {}
+
+
+def _enqueue_statement(session: Session) -> Any:
+    return _statement(session, returning=True)
+
+
+def _insert_many_statement(session: Session) -> Any:
+    return _statement(session, returning=False)
+
+
+def _statement(session: Session, *, returning: bool) -> Any:
+    key = (session.get_bind().dialect.name, returning)
+    statement = _ENQUEUE.get(key)
+    if statement is None:
+        statement = upsert(session, OutboxRow).on_conflict_do_nothing(
+            index_elements=["idempotency_key"]
         )
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(OutboxRow.id)
-    )
-    return session.execute(statement).scalar_one_or_none() is not None
+        if returning:
+            statement = statement.returning(OutboxRow.id)
+        _ENQUEUE[key] = statement
+    return statement
 
 
 def claim(

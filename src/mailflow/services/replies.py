@@ -155,7 +155,7 @@ def answer(
         in_reply_to=mail.message_id,
         table=table,
     )
-    outbox.enqueue(
+    outbox.enqueue_soon(
         session,
         key=key,
         kind="answer",

@@ -28,8 +28,20 @@ class RsvpResult:
 
 
 def meeting_for_uid(session: Session, uid: str) -> Meeting | None:
-    """Replies carry mailflow's invite UID; a reply to the organiser's own UID is accepted too."""
-    return find_by_invite_uid(session, uid) or find_meeting(session, uid)
+    """Replies carry mailflow's invite UID; a reply to the organiser's own UID is accepted too.
+
+    Remembered for the session (an inbound batch): a backlog's RSVPs name a few meetings many
+    times, and a meeting already loaded then costs no query.
+    """
+    known: dict[str, int] = session.info.setdefault("mailflow.meeting_by_uid", {})
+    if (meeting_id := known.get(uid)) is not None:
+        meeting = session.get(Meeting, meeting_id)
+        if meeting is not None and uid in (meeting.invite_uid, meeting.uid):
+            return meeting
+    meeting = find_by_invite_uid(session, uid) or find_meeting(session, uid)
+    if meeting is not None:
+        known[uid] = meeting.id
+    return meeting
 
 
 def record_rsvp(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -124,8 +124,7 @@ def inbound_outcomes(session: Session, message_keys: Sequence[str]) -> dict[str,
     return {key: str(outcome) for key, outcome in rows}
 
 
-def record_inbound(
-    session: Session,
+def inbound_row(
     *,
     message_key: str,
     kind: str,
@@ -139,31 +138,47 @@ def record_inbound(
     subject: str | None = None,
     error: str | None = None,
     details: dict[str, Any] | None = None,
-) -> InboundMessage:
+) -> dict[str, Any]:
+    """The columns of one inbound record. ``outcome`` may be given as its string value; an
+    unknown one is a ValueError here, not a CHECK failure at commit."""
+    return {
+        "message_key": message_key,
+        "kind": kind,
+        "outcome": InboundOutcome(outcome),
+        "received_at": received_at or now,
+        "processed_at": now,
+        "mailbox": mailbox,
+        "uidvalidity": uidvalidity,
+        "uid": uid,
+        "sender": sender,
+        "subject": subject,
+        "error": error,
+        "details": dict(details or {}),
+    }
+
+
+def record_inbound(session: Session, **columns: Any) -> InboundMessage:
     """Record what was done with one inbound message, in the caller's transaction.
 
-    The unique key makes a second record of the same message fail the whole transaction, which is
-    what two replicas racing on one message need: the loser's changes roll back with it.
-    ``outcome`` may be given as its string value; an unknown one is a ValueError here, not a
-    CHECK failure at commit.
+    Takes :func:`inbound_row`'s arguments. The unique key makes a second record of the same
+    message fail the whole transaction, which is what two replicas racing on one message need:
+    the loser's changes roll back with it.
     """
-    row = InboundMessage(
-        message_key=message_key,
-        kind=kind,
-        outcome=InboundOutcome(outcome),
-        received_at=received_at or now,
-        processed_at=now,
-        mailbox=mailbox,
-        uidvalidity=uidvalidity,
-        uid=uid,
-        sender=sender,
-        subject=subject,
-        error=error,
-        details=dict(details or {}),
-    )
-    session.add(row)
+    return add_inbound(session, inbound_row(**columns))
+
+
+def add_inbound(session: Session, row: dict[str, Any]) -> InboundMessage:
+    """Insert one :func:`inbound_row` record now (flushed), in the caller's transaction."""
+    record = InboundMessage(**row)
+    session.add(record)
     session.flush()
-    return row
+    return record
+
+
+def record_inbound_many(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many :func:`inbound_row` records in one statement (a batch's, at its end)."""
+    if rows:
+        session.execute(insert(InboundMessage), list(rows))
 
 
 # --- daemon status ------------------------------------------------------------------------------
