@@ -130,8 +130,9 @@ class Daemon:
         finally:
             log.info("stopping")
             self.watcher.stop()
-            self.pipeline.close()
             self.scheduler.shutdown(wait=True)
+            self.pipeline.close()
+            self.flusher.close()
             if self.metrics is not None:
                 self.metrics.stop()
             self.engine.dispose()

@@ -9,12 +9,13 @@ import dataclasses
 from datetime import timedelta
 from email import message_from_bytes
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.adapters.smtp import SmtpSender
 from mailflow.config.schema import Config
 from mailflow.devstack import MailStack
-from mailflow.outbound import outbox
+from mailflow.outbound import outbox, render_ahead
 from mailflow.outbound.flush import OutboxFlusher
 from mailflow.tracker.models import OutboxRow
 from tests.conftest import SteppingClock
@@ -174,3 +175,80 @@ def test_hourly_limit_per_recipient_defers_and_never_drops(
     clock.advance(minutes=1)
     assert flusher.flush().sent == 1
     assert len(mailstack.messages(ALICE)) == 3
+
+
+def test_full_batches_are_rendered_ahead_by_a_worker_and_each_row_sent_once(
+    app_config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Batches of two: the two full ones are rendered by a worker, the last one in the daemon."""
+    for n in range(5):
+        _enqueue(session_factory, clock, f"ahead:{n}", [ALICE])
+    in_daemon: list[str] = []
+    real_render = render_ahead.render
+    monkeypatch.setattr(
+        render_ahead,
+        "render",
+        lambda ctx, kind, to, payload: (
+            in_daemon.append(kind) or real_render(ctx, kind, to, payload)
+        ),
+    )
+    config = dataclasses.replace(
+        app_config, smtp=dataclasses.replace(app_config.smtp, batch_size=2)
+    )
+    flusher = OutboxFlusher(
+        config,
+        session_factory,
+        clock,
+        lambda: SmtpSender(config.smtp, None),
+        worker="test:1",
+        render_workers=1,
+    )
+    try:
+        result = flusher.flush()
+    finally:
+        flusher.close()
+
+    assert result.sent == 5 and in_daemon == ["message"], "only the last, short batch"
+    assert "workers failed" not in caplog.text
+    received = [message_from_bytes(raw) for raw in mailstack.messages(ALICE)]
+    assert sorted(str(m["Subject"]) for m in received) == [f"About ahead:{n}" for n in range(5)]
+    assert {m["Message-ID"] for m in received} == {
+        _row(session_factory, f"ahead:{n}").message_id for n in range(5)
+    }
+
+
+def test_a_slow_batch_renews_its_claim_and_skips_rows_another_replica_took(
+    app_config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+) -> None:
+    for n in range(2):
+        _enqueue(session_factory, clock, f"slow:{n}", [BOB])
+
+    def connect_slowly() -> SmtpSender:
+        # The connection took longer than the claim: it ran out and another replica claimed
+        # the rows (and will send them) before this one sends anything.
+        clock.advance(seconds=301)
+        with session_factory() as session, session.begin():
+            taken = outbox.claim(
+                session, worker="other:2", now=clock.now(), limit=10, lease_seconds=300
+            )
+            assert len(taken) == 2
+        return SmtpSender(app_config.smtp, None)
+
+    flusher = OutboxFlusher(
+        app_config, session_factory, clock, connect_slowly, worker="test:1", lease_seconds=300
+    )
+    result = flusher.flush(max_batches=1)
+
+    assert result.sent == 0 and mailstack.messages(BOB) == []
+    for n in range(2):
+        row = _row(session_factory, f"slow:{n}")
+        assert (str(row.status), row.claimed_by) == ("sending", "other:2")
+        assert row.message_id is not None, "recorded before the send, kept for the other replica"

@@ -114,11 +114,11 @@ def test_a_dead_worker_costs_only_the_preparation(caplog: pytest.LogCaptureFixtu
     raw = _reply("Accept")
     try:
         assert preparer.submit([(raw, len(raw))])()[0][1] is not None
-        pool = preparer._pool
+        pool = preparer._pool._pool
         assert pool is not None
         for pid in list(pool._processes):  # the worker dies as if the OOM killer took it
             os.kill(pid, signal.SIGKILL)
-        with caplog.at_level(logging.WARNING, logger="mailflow.inbound"):
+        with caplog.at_level(logging.WARNING, logger="mailflow.workers"):
             after_death = preparer.submit([(raw, len(raw))])()
         again = preparer.submit([(raw, len(raw))])()
     finally:

@@ -11,12 +11,17 @@ the caller should stop the batch rather than count an attempt against a row.
 
 from __future__ import annotations
 
+import copy as copy_module
+import io
 import smtplib
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.generator import BytesGenerator
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from types import TracebackType
+from typing import cast
 
 from mailflow.config.schema import SmtpSettings
 from mailflow.errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
@@ -41,6 +46,28 @@ class SendResult:
 
     accepted: tuple[str, ...]
     refused: tuple[Refusal, ...] = ()
+
+
+@dataclass(frozen=True)
+class Wire:
+    """A message serialised as it goes on the wire, and whether it needs SMTPUTF8."""
+
+    data: bytes
+    international: bool
+
+
+def wire(msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> Wire:
+    """``msg`` as :meth:`smtplib.SMTP.send_message` would send it: Bcc removed, CRLF line ends,
+    UTF-8 headers only when an address needs SMTPUTF8 (RFC 6531). Pure, so it can be done ahead.
+    """
+    international = not all(a.isascii() for a in (sender, *recipients))
+    copy = copy_module.copy(msg)
+    del copy["Bcc"]
+    del copy["Resent-Bcc"]
+    policy = cast(EmailPolicy, msg.policy).clone(utf8=True) if international else msg.policy
+    buffer = io.BytesIO()
+    BytesGenerator(buffer, policy=policy).flatten(copy, linesep="\r\n")
+    return Wire(buffer.getvalue(), international)
 
 
 def _text(reply: bytes | str) -> str:
@@ -116,6 +143,12 @@ class SmtpSender:
 
     def send(self, msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> SendResult:
         """Send ``msg`` to ``recipients``; partial refusals are in the result, not raised."""
+        return self.send_wire(
+            wire(msg, sender=sender, recipients=recipients), sender=sender, recipients=recipients
+        )
+
+    def send_wire(self, message: Wire, *, sender: str, recipients: Sequence[str]) -> SendResult:
+        """Send a message already serialised by :func:`wire` (perhaps by a worker process)."""
         if not recipients:
             raise ValueError("no recipients")
         if self._smtp is None:
@@ -125,7 +158,14 @@ class SmtpSender:
         assert smtp is not None
         rcpts = tuple(recipients)
         try:
-            refused = smtp.send_message(msg, from_addr=sender, to_addrs=list(rcpts))
+            options = ["SMTPUTF8", "BODY=8BITMIME"] if message.international else []
+            smtp.ehlo_or_helo_if_needed()
+            if message.international and not smtp.has_extn("smtputf8"):
+                raise smtplib.SMTPNotSupportedError(
+                    "One or more source or delivery addresses require internationalized email "
+                    "support, but the server does not advertise the required SMTPUTF8 capability"
+                )
+            refused = smtp.sendmail(sender, list(rcpts), message.data, mail_options=options)
         except smtplib.SMTPRecipientsRefused as exc:
             self._forget_if_closed()
             raise self._all_refused(exc.recipients) from exc

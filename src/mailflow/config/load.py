@@ -217,6 +217,7 @@ def _smtp(t: Table, base_dir: Path) -> SmtpSettings:
         max_attempts=t.integer("max_attempts", 8),
         claim_seconds=t.integer("claim_seconds", 300, low=2, high=24 * 3600),
         retry_base_seconds=t.number("retry_base_seconds", 30.0),
+        render_workers=t.integer("render_workers", 1, low=0, high=32),
     )
     if settings.claim_seconds <= settings.timeout_seconds:
         # A claim that runs out while the server still answers lets another replica send again.

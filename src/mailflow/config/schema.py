@@ -105,6 +105,8 @@ class SmtpSettings:
     claim_seconds: int = 300
     # First delay before a row that failed temporarily is tried again; it doubles each time.
     retry_base_seconds: float = 30.0
+    # Worker processes rendering the next full batch while one is sent (outbound.render_ahead).
+    render_workers: int = 1
 
 
 @dataclass(frozen=True)

@@ -7,20 +7,16 @@ parse the message's handler will ask for, and sends back each :class:`InboundMai
 learnt (its header views and :meth:`InboundMail.remember`'d results, never the parse tree) and
 its :class:`Classification`. The daemon then only applies and records.
 
-Nothing depends on the workers: a message that was not prepared (a failed worker, a result that
-could not be sent back, a check that failed) is handled in the daemon exactly as before, where any
-error quarantines it as usual. Workers are started by ``forkserver`` (never forked from the
-threaded daemon), ignore SIGINT (the daemon stops them), and run no database or network code.
+Nothing depends on the workers (:mod:`mailflow.workers`): a message that was not prepared (a
+failed worker, a result that could not be sent back, a check that failed) is handled in the
+daemon exactly as before, where any error quarantines it as usual.
 """
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
 import pickle
-import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from mailflow.config.schema import MailSettings
@@ -29,8 +25,7 @@ from mailflow.inbound.classify import Classification, classify
 from mailflow.inbound.itip import itip_of
 from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.reply_text import reply_text_of
-
-log = logging.getLogger("mailflow.inbound")
+from mailflow.workers import WorkerPool
 
 # One prepared message: the mail with what it learnt, and its classification (None: not
 # prepared; the pipeline classifies it itself).
@@ -82,68 +77,41 @@ def _picklable(one: Prepared) -> Prepared:
     return one
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C reaches the whole process group; the daemon decides when its workers stop.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 Pending = Callable[[], list[Prepared]]
 
 
 class Preparer:
-    """Prepares batches in ``workers`` processes (started on first use), results in order.
+    """Prepares batches in ``workers`` processes (:class:`~mailflow.workers.WorkerPool`).
 
-    :meth:`submit` returns at once; calling what it returns waits for the batch. With
-    ``workers=0``, or after a worker failed, messages come back unprepared and the pipeline does
-    all the work itself.
+    :meth:`submit` returns at once; calling what it returns waits for the batch, results in
+    order. With ``workers=0``, or when a worker failed, messages come back unprepared and the
+    pipeline does all the work itself.
     """
 
     def __init__(self, workers: int, work: Work) -> None:
-        self._workers = workers
+        self._pool = WorkerPool("parse", workers, preload=[__name__])
         self._work = work
-        self._pool: ProcessPoolExecutor | None = None
 
     def submit(self, messages: Sequence[tuple[bytes, int]]) -> Pending:
         bare: list[Prepared] = [(InboundMail(raw), None) for raw, _size in messages]
-        if self._workers <= 0 or not messages:
+        if self._pool.workers == 0 or not messages:
             return lambda: list(bare)
-        try:
-            pool = self._started()
-            step = -(-len(messages) // self._workers)
-            futures = [
-                pool.submit(prepare_batch, list(messages[i : i + step]), self._work)
-                for i in range(0, len(messages), step)
-            ]
-        except Exception as exc:
-            self._failed(exc)
-            return lambda: list(bare)
+        step = -(-len(messages) // self._pool.workers)
+        futures = [
+            self._pool.submit(prepare_batch, list(messages[i : i + step]), self._work)
+            for i in range(0, len(messages), step)
+        ]
         return lambda: self._collect(futures, bare)
 
-    def _collect(self, futures: list[Future[bytes]], bare: list[Prepared]) -> list[Prepared]:
-        try:
-            prepared: list[Prepared] = []
-            for future in futures:
-                prepared.extend(pickle.loads(future.result()))
-        except Exception as exc:
-            self._failed(exc)
-            return bare
+    def _collect(self, futures: list[Future[bytes] | None], bare: list[Prepared]) -> list[Prepared]:
+        prepared: list[Prepared] = []
+        for future in futures:
+            data = self._pool.result(future)
+            if data is None:
+                return bare
+            prepared.extend(pickle.loads(data))
         return prepared
-
-    def _started(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([__name__])
-            self._pool = ProcessPoolExecutor(
-                self._workers, mp_context=context, initializer=_ignore_sigint
-            )
-        return self._pool
-
-    def _failed(self, exc: BaseException) -> None:
-        log.warning("parse workers failed (%s: %s); parsing in the daemon", type(exc).__name__, exc)
-        self.close()
 
     def close(self) -> None:
         """Stop the workers (they are started again when next needed)."""
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.close()

@@ -1,29 +1,36 @@
-"""Send what the outbox holds: claim rows, render, record the Message-ID, send, mark.
+"""Send what the outbox holds: claim rows, record their Message-IDs, render, send, mark.
 
-The only module that talks SMTP (through ``adapters.smtp``). One SMTP connection per batch. The
-Message-ID is committed *before* the message is handed to the server, so if the process dies after
-the server accepted it and before ``mark_sent`` committed, the retry carries the same Message-ID and
-recipients can recognise the duplicate: outbound delivery is at-least-once, with that window only.
+The only module that talks SMTP (through ``adapters.smtp``). One SMTP connection per batch. A
+batch is claimed, checked against the hourly limit per recipient and given its Message-IDs in one
+transaction, *before* any of it is handed to the server, so if the process dies after the server
+accepted a message and before its ``mark_sent`` committed, the retry carries the same Message-ID
+and recipients can recognise the duplicate: outbound delivery is at-least-once, with that window
+only, one message wide (each row is marked as soon as the server has it).
+
+While one batch is sent, the next is claimed and rendered ahead (``outbound.render_ahead``). A
+claim is renewed before a send whenever a third of its time has passed, so a slow batch never
+sends a row whose claim another replica could have taken.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from email.message import EmailMessage
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
 from sqlalchemy.orm import Session
 
-from mailflow.adapters.smtp import SendResult
+from mailflow.adapters.smtp import SendResult, Wire
 from mailflow.clock import Clock
 from mailflow.config.schema import Config
 from mailflow.errors import PermanentDeliveryError, TemporaryDeliveryError
 from mailflow.outbound import outbox, rate_limit
-from mailflow.outbound.compose import RenderContext, RenderError, new_message_id
-from mailflow.outbound.registry import render
+from mailflow.outbound.compose import new_message_id
+from mailflow.outbound.render_ahead import Rendered, Renderer, ToRender
 from mailflow.tracker import repo
 
 log = logging.getLogger("mailflow.outbound")
@@ -37,20 +44,26 @@ class Sender(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
-    def send(self, msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> SendResult: ...
+    def send_wire(self, message: Wire, *, sender: str, recipients: Sequence[str]) -> SendResult: ...
 
 
 @dataclass(frozen=True)
 class Claimed:
-    """A claimed outbox row, detached from its session: what sending it needs."""
+    """A claimed outbox row, detached from its session, with the Message-ID it will carry."""
 
     id: int
     kind: str
     recipients: list[str]
-    payload: dict[str, object]
-    message_id: str | None
+    message_id: str
     meeting_id: int | None
     item_id: int | None
+
+
+@dataclass(frozen=True)
+class _Batch:
+    claimed_at: datetime
+    rows: list[Claimed]
+    rendered: Callable[[], list[Rendered]]
 
 
 @dataclass
@@ -72,6 +85,7 @@ class OutboxFlusher:
         *,
         worker: str,
         lease_seconds: int = 300,
+        render_workers: int | None = None,
     ) -> None:
         self._config = config
         self._sessions = sessions
@@ -79,33 +93,26 @@ class OutboxFlusher:
         self._connect = connect
         self._worker = worker
         self._lease_seconds = lease_seconds
+        workers = config.smtp.render_workers if render_workers is None else render_workers
+        self._renderer = Renderer(config, workers, batch_size=config.smtp.batch_size)
+
+    def close(self) -> None:
+        """Stop the render workers, if any were started."""
+        self._renderer.close()
 
     def flush(self, max_batches: int = 100) -> FlushResult:
         result = FlushResult()
+        window = rate_limit.Window(self._config.smtp.max_per_recipient_per_hour)
+        ahead: deque[_Batch] = deque()
         for _ in range(max_batches):
-            with self._sessions() as session, session.begin():
-                rows = outbox.claim(
-                    session,
-                    worker=self._worker,
-                    now=self._clock.now(),
-                    limit=self._config.smtp.batch_size,
-                    lease_seconds=self._lease_seconds,
-                )
-                batch = [
-                    Claimed(
-                        row.id,
-                        row.kind,
-                        list(row.recipients),
-                        dict(row.payload),
-                        row.message_id,
-                        row.meeting_id,
-                        row.item_id,
-                    )
-                    for row in rows
-                ]
-            if not batch:
+            batch = self._claim(window, result)
+            if batch is None:
                 break
-            self._send_batch(batch, result)
+            ahead.append(batch)
+            if len(ahead) > 1:  # the next batch is claimed and rendering: send this one
+                self._send_batch(ahead.popleft(), window, result)
+        while ahead:
+            self._send_batch(ahead.popleft(), window, result)
         if result.sent or result.failed:
             with self._sessions() as session, session.begin():
                 now = self._clock.now()
@@ -113,26 +120,79 @@ class OutboxFlusher:
                 rate_limit.prune(session, now=now)
         return result
 
-    def _send_batch(
-        self,
-        batch: list[Claimed],
-        result: FlushResult,
-    ) -> None:
+    def _claim(self, window: rate_limit.Window, result: FlushResult) -> _Batch | None:
+        """Claim a batch, defer rows over the hourly limit, record the others' Message-IDs."""
+        now = self._clock.now()
+        ready: list[Claimed] = []
+        payloads: list[ToRender] = []
+        with self._sessions() as session, session.begin():
+            rows = outbox.claim(
+                session,
+                worker=self._worker,
+                now=now,
+                limit=self._config.smtp.batch_size,
+                lease_seconds=self._lease_seconds,
+            )
+            if not rows:
+                return None
+            window.load(session, [r for row in rows for r in row.recipients], now=now)
+            chosen: dict[int, str] = {}
+            for row in rows:
+                until = window.admit(row.recipients, now=now)
+                if until is not None:
+                    outbox.defer(
+                        session, row.id, until=until, now=now, reason="hourly limit per recipient"
+                    )
+                    result.deferred += 1
+                    log.info(
+                        "outbox row %s deferred to %s: hourly limit per recipient", row.id, until
+                    )
+                    continue
+                message_id = row.message_id
+                if message_id is None:
+                    message_id = chosen[row.id] = new_message_id(self._config.mail.domain)
+                recipients = list(row.recipients)
+                ready.append(
+                    Claimed(row.id, row.kind, recipients, message_id, row.meeting_id, row.item_id)
+                )
+                payloads.append(ToRender(row.kind, recipients, dict(row.payload), message_id))
+            outbox.record_message_ids(session, chosen)
+        return _Batch(now, ready, self._renderer.submit(now, payloads))
+
+    def _send_batch(self, batch: _Batch, window: rate_limit.Window, result: FlushResult) -> None:
+        if not batch.rows:
+            return
+        rendered = batch.rendered()
+        renew_after = timedelta(seconds=self._lease_seconds / 3)
+        renewed_at = batch.claimed_at
+        mine = {row.id for row in batch.rows}
         handled: set[int] = set()
         try:
             with self._connect() as smtp:
-                for row in batch:
-                    self._send_one(smtp, row, result)
+                for row, message in zip(batch.rows, rendered, strict=True):
+                    now = self._clock.now()
+                    if now - renewed_at >= renew_after:
+                        mine = self._renew([r.id for r in batch.rows if r.id not in handled], now)
+                        renewed_at = now
                     handled.add(row.id)
+                    if row.id not in mine:
+                        # The claim ran out during a slow batch and another replica has the row.
+                        log.info(
+                            "outbox row %s skipped: claimed by another worker meanwhile", row.id
+                        )
+                        continue
+                    if not self._send_one(smtp, row, message, result):
+                        window.forget(row.recipients, now=batch.claimed_at)
         except TemporaryDeliveryError as exc:
             # The connection could not be opened, or broke for good: every row not yet handled
             # goes back to the queue with backoff.
-            pending = [row.id for row in batch if row.id not in handled]
+            pending = [row for row in batch.rows if row.id not in handled]
             with self._sessions() as session, session.begin():
-                for row_id in pending:
+                for row in pending:
+                    window.forget(row.recipients, now=batch.claimed_at)
                     outbox.mark_temporary_failure(
                         session,
-                        row_id,
+                        row.id,
                         now=self._clock.now(),
                         error=str(exc),
                         max_attempts=self._config.smtp.max_attempts,
@@ -141,56 +201,39 @@ class OutboxFlusher:
             result.retried += len(pending)
             log.warning("SMTP unavailable (%s); %d row(s) will be retried", exc, len(pending))
 
-    def _send_one(self, smtp: Sender, row: Claimed, result: FlushResult) -> None:
-        row_id, kind, recipients, payload = row.id, row.kind, row.recipients, row.payload
-        message_id = row.message_id
-        now = self._clock.now()
+    def _renew(self, row_ids: list[int], now: datetime) -> set[int]:
         with self._sessions() as session, session.begin():
-            mine = outbox.renew_claim(
-                session, row_id, worker=self._worker, now=now, lease_seconds=self._lease_seconds
+            return outbox.renew_claims(
+                session, row_ids, worker=self._worker, now=now, lease_seconds=self._lease_seconds
             )
-            until = None
-            if mine:
-                until = rate_limit.blocked_until(
-                    session,
-                    recipients,
-                    now=now,
-                    limit=self._config.smtp.max_per_recipient_per_hour,
-                )
-            if until is not None:
-                outbox.defer(
-                    session, row_id, until=until, now=now, reason="hourly limit per recipient"
-                )
-        if not mine:
-            # The claim ran out during a slow batch and another replica has the row now.
-            log.info("outbox row %s skipped: claimed by another worker meanwhile", row_id)
-            return
-        if until is not None:
-            result.deferred += 1
-            log.info("outbox row %s deferred to %s: hourly limit per recipient", row_id, until)
-            return
-        try:
-            msg = render(RenderContext(self._config, now), kind, recipients, payload)
-        except RenderError as exc:
+
+    def _send_one(
+        self,
+        smtp: Sender,
+        row: Claimed,
+        message: Rendered,
+        result: FlushResult,
+    ) -> bool:
+        """Send one row and mark it; True when the server took it."""
+        row_id, kind, recipients, message_id = row.id, row.kind, row.recipients, row.message_id
+        now = self._clock.now()
+        if isinstance(message, str):  # it could not be rendered
             with self._sessions() as session, session.begin():
-                outbox.mark_permanent_failure(session, row_id, now=now, error=str(exc))
+                outbox.mark_permanent_failure(session, row_id, now=now, error=message)
             result.failed += 1
-            result.errors.append(str(exc))
-            log.error("outbox row %s cannot be rendered: %s", row_id, exc)
-            return
-        if message_id is None:
-            message_id = new_message_id(self._config.mail.domain)
-            with self._sessions() as session, session.begin():
-                outbox.record_message_id(session, row_id, message_id)
-        msg["Message-ID"] = message_id
+            result.errors.append(message)
+            log.error("outbox row %s cannot be rendered: %s", row_id, message)
+            return False
         try:
-            sent = smtp.send(msg, sender=self._config.mail.bot_address, recipients=recipients)
+            sent = smtp.send_wire(
+                message, sender=self._config.mail.bot_address, recipients=recipients
+            )
         except PermanentDeliveryError as exc:
             with self._sessions() as session, session.begin():
                 outbox.mark_permanent_failure(session, row_id, now=now, error=str(exc))
             result.failed += 1
             log.error("outbox row %s %s refused permanently: %s", row_id, message_id, exc)
-            return
+            return False
         except TemporaryDeliveryError as exc:
             with self._sessions() as session, session.begin():
                 outbox.mark_temporary_failure(
@@ -203,7 +246,7 @@ class OutboxFlusher:
                 )
             result.retried += 1
             log.warning("outbox row %s %s deferred: %s", row_id, message_id, exc)
-            return
+            return False
         with self._sessions() as session, session.begin():
             refused = "; ".join(f"{r.address}: {r.code} {r.text}" for r in sent.refused)
             outbox.mark_sent(session, row_id, now=self._clock.now(), partial_error=refused or None)
@@ -226,3 +269,4 @@ class OutboxFlusher:
                 "item_id": row.item_id,
             },
         )
+        return True

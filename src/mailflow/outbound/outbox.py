@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, or_, select, update
+from sqlalchemy import CursorResult, Table, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from mailflow.retry import backoff
@@ -203,6 +203,42 @@ def renew_claim(
     return result.rowcount == 1
 
 
+def renew_claims(
+    session: Session, row_ids: Sequence[int], *, worker: str, now: datetime, lease_seconds: float
+) -> set[int]:
+    """:func:`renew_claim` for many rows in one statement; the ids still ``worker``'s."""
+    if not row_ids:
+        return set()
+    statement = (
+        update(OutboxRow)
+        .where(
+            OutboxRow.id.in_(row_ids),
+            OutboxRow.status == OutboxStatus.SENDING,
+            OutboxRow.claimed_by == worker,
+        )
+        .values(claimed_until=now + timedelta(seconds=lease_seconds), updated_at=now)
+        .returning(OutboxRow.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(session.scalars(statement))
+
+
+def record_message_ids(session: Session, message_ids: dict[int, str]) -> None:
+    """Store the Message-IDs chosen for claimed rows that had none, before any is sent.
+
+    A row that already has one keeps it (see :func:`record_message_id`).
+    """
+    if not message_ids:
+        return
+    table = cast("Table", OutboxRow.__table__)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"), table.c.message_id.is_(None))
+        .values(message_id=bindparam("chosen"))
+    )
+    session.execute(statement, [{"row_id": k, "chosen": v} for k, v in message_ids.items()])
+
+
 def record_message_id(session: Session, row_id: int, message_id: str) -> str:
     """Store the Message-ID chosen for a row before it is sent; returns the one to use.
 
@@ -219,13 +255,23 @@ def record_message_id(session: Session, row_id: int, message_id: str) -> str:
 def mark_sent(
     session: Session, row_id: int, *, now: datetime, partial_error: str | None = None
 ) -> None:
-    """The server accepted the mail; ``partial_error`` lists recipients it refused, if any."""
-    row = _get(session, row_id)
-    row.status = OutboxStatus.SENT
-    row.sent_at = now
+    """The server accepted the mail; ``partial_error`` lists recipients it refused, if any.
+
+    One UPDATE, without loading the row (and its payload) first: the sender marks every row.
+    """
+    values: dict[str, Any] = {
+        "status": OutboxStatus.SENT,
+        "sent_at": now,
+        "claimed_by": None,
+        "claimed_until": None,
+        "updated_at": now,
+    }
     if partial_error:
-        row.last_error = partial_error
-    _release(row, now)
+        values["last_error"] = partial_error
+    statement = update(OutboxRow).where(OutboxRow.id == row_id).values(**values)
+    result = cast("CursorResult[Any]", session.execute(statement))
+    if result.rowcount != 1:
+        raise LookupError(f"no outbox row {row_id}")
 
 
 def mark_temporary_failure(

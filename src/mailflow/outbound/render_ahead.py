@@ -1,0 +1,87 @@
+"""Rendering ahead: a batch of outbox rows turned into wire bytes, in worker processes.
+
+Rendering a notice (jinja2, the invite with icalendar, the MIME tree serialised) costs about as
+much CPU as the SMTP server takes to accept it. While the flusher sends one batch, a worker
+(:mod:`mailflow.workers`, ``smtp.render_workers``) renders the next; a batch that is not full (the
+last of a flush, or a few answers to replies) is rendered in the daemon, where it waits for no
+process to start. A worker that fails costs nothing but the time: the batch is rendered in the
+daemon, with the same result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from mailflow.adapters.smtp import Wire, wire
+from mailflow.config.schema import Config
+from mailflow.outbound.compose import RenderContext, RenderError
+from mailflow.outbound.registry import render
+from mailflow.workers import WorkerPool
+
+
+@dataclass(frozen=True)
+class ToRender:
+    """What rendering one claimed row needs; its Message-ID is already recorded."""
+
+    kind: str
+    recipients: list[str]
+    payload: dict[str, Any]
+    message_id: str
+
+
+# A row rendered for the wire, or why it cannot be rendered (a RenderError's message).
+Rendered = Wire | str
+
+
+def render_rows(config: Config, now: datetime, rows: Sequence[ToRender]) -> list[Rendered]:
+    """Render and serialise each row as it will be sent (pure: no database, no network)."""
+    ctx = RenderContext(config, now)
+    done: list[Rendered] = []
+    for row in rows:
+        try:
+            msg = render(ctx, row.kind, row.recipients, row.payload)
+        except RenderError as exc:
+            done.append(str(exc))
+            continue
+        msg["Message-ID"] = row.message_id
+        done.append(wire(msg, sender=config.mail.bot_address, recipients=row.recipients))
+    return done
+
+
+class Renderer:
+    """Renders batches in worker processes when it pays, else in the daemon; results in order."""
+
+    def __init__(self, config: Config, workers: int, *, batch_size: int) -> None:
+        self._config = config
+        self._batch_size = batch_size
+        self._pool = WorkerPool("render", workers, preload=[__name__])
+
+    def submit(self, now: datetime, rows: Sequence[ToRender]) -> Callable[[], list[Rendered]]:
+        """Start rendering ``rows``; calling the result waits for them."""
+        rows = list(rows)
+        if len(rows) < self._batch_size or self._pool.workers == 0:
+            return lambda: render_rows(self._config, now, rows)
+        step = -(-len(rows) // self._pool.workers)
+        futures = [
+            self._pool.submit(render_rows, self._config, now, rows[i : i + step])
+            for i in range(0, len(rows), step)
+        ]
+        return lambda: self._collect(futures, now, rows)
+
+    def _collect(
+        self, futures: list[Future[list[Rendered]] | None], now: datetime, rows: list[ToRender]
+    ) -> list[Rendered]:
+        done: list[Rendered] = []
+        for future in futures:
+            part = self._pool.result(future)
+            if part is None:
+                return render_rows(self._config, now, rows)
+            done.extend(part)
+        return done
+
+    def close(self) -> None:
+        self._pool.close()

@@ -1,0 +1,87 @@
+"""Worker processes for pure CPU work done ahead: parsing inbound mail, rendering outbound mail.
+
+The daemon's hot paths alternate CPU work (MIME parsing, jinja2 and icalendar) with waiting on the
+database, IMAP and SMTP. A :class:`WorkerPool` runs the CPU work of the *next* batch in other
+processes while the daemon does the I/O of the current one, so both cores of a small server work.
+
+Everything here fails soft: a pool that cannot start, a worker that dies, a result that cannot be
+sent back all make :meth:`WorkerPool.result` return None (logged once per failure, the pool is
+stopped and started again when next needed), and the caller does the work itself. Workers are
+started by ``forkserver`` (never forked from the threaded daemon), ignore SIGINT (the daemon
+stops them) and run no database or network code.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+log = logging.getLogger("mailflow.workers")
+
+T = TypeVar("T")
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C reaches the whole process group; the daemon decides when its workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class WorkerPool:
+    """Up to ``workers`` processes (none: every :meth:`submit` returns None), started on first use.
+
+    ``preload`` names the modules the fork server imports once, so a worker starts warm.
+    """
+
+    def __init__(self, name: str, workers: int, preload: Sequence[str] = ()) -> None:
+        self.name = name
+        self.workers = max(0, workers)
+        self._preload = list(preload)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T] | None:
+        """Start ``fn(*args)`` in a worker; None when there are no workers or they failed."""
+        if self.workers == 0:
+            return None
+        try:
+            return self._started().submit(fn, *args)
+        except Exception as exc:
+            self._failed(exc)
+            return None
+
+    def result(self, future: Future[T] | None) -> T | None:
+        """Wait for ``future``; None when it was not started or its worker failed."""
+        if future is None:
+            return None
+        try:
+            return future.result()
+        except Exception as exc:
+            self._failed(exc)
+            return None
+
+    def _started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(self._preload)
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_ignore_sigint
+            )
+        return self._pool
+
+    def _failed(self, exc: BaseException) -> None:
+        log.warning(
+            "%s workers failed (%s: %s); doing the work in the daemon",
+            self.name,
+            type(exc).__name__,
+            exc,
+        )
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers (started again when next needed); pending work is cancelled."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
