@@ -6,11 +6,11 @@ Run from the repository root::
 
 Each measurement runs in a fresh child process (``multiprocessing`` spawn) that does only the
 work measured, as ``mailflow serve`` would, and reports its peak resident set size (``VmHWM``
-from ``/proc/self/status``, else ``ru_maxrss``); the parent sets up a loopback mail stack (in a
-process of its own) and a SQLite database per run beforehand. A child that imports the same
-modules and does nothing gives the floor. Target: flat, the larger workload within 1.2x the peak
-of the smaller one (messages are streamed in batches of ``imap.batch_size`` /
-``smtp.batch_size``, never all in memory).
+from ``/proc/self/status``, else ``ru_maxrss``) plus that of its parse or render worker
+processes; the parent sets up a loopback mail stack (in a process of its own) and a SQLite
+database per run beforehand. A child that imports the same modules and does nothing gives the
+floor. Target: flat, the larger workload within 1.2x the peak of the smaller one (messages are
+streamed in batches of ``imap.batch_size`` / ``smtp.batch_size``, never all in memory).
 """
 
 from __future__ import annotations
@@ -65,7 +65,10 @@ def child_inbound(config: Config, password: str) -> tuple[int, int]:
     with ImapMailbox(config.imap, password) as mailbox:
         mailbox.ensure_folders()
         result = pipeline.poll(mailbox)
-    return _peak_kib(), result.fetched
+    # The parse workers' memory counts too (imap.parse_workers, one by default).
+    workers = pipeline.worker_peak_kib()
+    pipeline.close()
+    return _peak_kib() + workers, result.fetched
 
 
 def child_outbound(config: Config, password: str) -> tuple[int, int]:
@@ -81,14 +84,30 @@ def child_outbound(config: Config, password: str) -> tuple[int, int]:
         worker="bench:1",
     )
     result = flusher.flush(max_batches=1_000_000)
-    return _peak_kib(), result.sent
+    # The render workers' memory counts too (smtp.render_workers, one by default).
+    workers = flusher.worker_peak_kib()
+    flusher.close()
+    return _peak_kib() + workers, result.sent
+
+
+def _run_and_report(target: Any, config: Config, password: str, conn: Any) -> None:
+    conn.send(target(config, password))
 
 
 def in_child(target: Any, config: Config, password: str) -> tuple[int, int]:
+    # A plain (non-daemonic) process: a Pool's workers may not start the parse or render
+    # workers whose memory is measured with them.
     context = multiprocessing.get_context("spawn")
-    with context.Pool(1) as pool:
-        peak, done = pool.apply(target, (config, password))
-    return peak, done
+    parent, child = context.Pipe()
+    process = context.Process(target=_run_and_report, args=(target, config, password, child))
+    process.start()
+    try:
+        if not parent.poll(1800):
+            raise RuntimeError(f"{target.__name__} did not finish within 30 min")
+        peak, done = parent.recv()
+    finally:
+        process.join(60)
+    return int(peak), int(done)
 
 
 def inbound_peak(backlog: int) -> dict[str, Any]:

@@ -13,11 +13,13 @@ stops them) and run no database or network code.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 log = logging.getLogger("mailflow.workers")
@@ -79,6 +81,24 @@ class WorkerPool:
             exc,
         )
         self.close()
+
+    def peak_rss_kib(self) -> int:
+        """The running workers' peak resident sets (VmHWM) summed, in KiB; 0 when none run.
+
+        Linux only (``/proc``); for the memory benchmark, which must count the workers too.
+        """
+        pool = self._pool
+        if pool is None:
+            return 0
+        total = 0
+        # ProcessPoolExecutor keeps its processes by PID; there is no public accessor.
+        for pid in list(getattr(pool, "_processes", None) or {}):
+            with contextlib.suppress(OSError, ValueError):
+                status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        total += int(line.split()[1])
+        return total
 
     def close(self) -> None:
         """Stop the workers (started again when next needed); pending work is cancelled."""

@@ -115,6 +115,10 @@ class InboundPipeline:
         self._preparer = Preparer(workers, work)
         self._inline = Preparer(0, work)
 
+    def worker_peak_kib(self) -> int:
+        """The parse workers' peak RSS summed, in KiB (for the memory benchmark)."""
+        return self._preparer.worker_peak_kib()
+
     def close(self) -> None:
         """Stop the parse workers, if any were started."""
         self._preparer.close()

@@ -112,6 +112,9 @@ class Preparer:
             prepared.extend(pickle.loads(data))
         return prepared
 
+    def worker_peak_kib(self) -> int:
+        return self._pool.peak_rss_kib()
+
     def close(self) -> None:
         """Stop the workers (they are started again when next needed)."""
         self._pool.close()

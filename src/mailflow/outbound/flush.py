@@ -96,6 +96,10 @@ class OutboxFlusher:
         workers = config.smtp.render_workers if render_workers is None else render_workers
         self._renderer = Renderer(config, workers, batch_size=config.smtp.batch_size)
 
+    def worker_peak_kib(self) -> int:
+        """The render workers' peak RSS summed, in KiB (for the memory benchmark)."""
+        return self._renderer.worker_peak_kib()
+
     def close(self) -> None:
         """Stop the render workers, if any were started."""
         self._renderer.close()

@@ -83,5 +83,8 @@ class Renderer:
             done.extend(part)
         return done
 
+    def worker_peak_kib(self) -> int:
+        return self._pool.peak_rss_kib()
+
     def close(self) -> None:
         self._pool.close()
