@@ -14,13 +14,14 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from mailflow.adapters.imap import ImapMailbox
 from mailflow.adapters.smtp import SmtpSender
 from mailflow.clock import Clock, SystemClock
-from mailflow.config.schema import Config
+from mailflow.config.schema import Auth, Config, Secret
 from mailflow.inbound.pipeline import InboundPipeline
 from mailflow.inbound.watcher import InboxWatcher
 from mailflow.metrics import start_metrics
@@ -33,13 +34,27 @@ from mailflow.tracker.leases import LeaseKeeper
 log = logging.getLogger("mailflow.daemon")
 
 
+def _login_secret(secret: Secret, auth: Auth) -> str | Callable[[], str]:
+    """The password, read once; or, for a token, how to read it again at every login.
+
+    Access tokens expire within the hour: a token from a command (``password_command``) or a
+    file another program refreshes is read at each connection, not only at start.
+    """
+    value = secret.reveal()
+    if secret.fresh or auth == "xoauth2":
+        return secret.reveal
+    return value
+
+
 class Daemon:
     def __init__(self, config: Config, clock: Clock | None = None) -> None:
         self.config = config
         self.clock = clock or SystemClock()
-        # Secrets are read once, here: a missing one stops the start with the key named.
-        imap_password = config.imap.password.reveal()
-        smtp_password = config.smtp.password.reveal() if config.smtp.user else None
+        # Secrets are read here: a missing one stops the start with the key named.
+        imap_password = _login_secret(config.imap.password, config.imap.auth)
+        smtp_password = (
+            _login_secret(config.smtp.password, config.smtp.auth) if config.smtp.user else None
+        )
         self.engine = db.make_engine(config.database.url)
         # Taken before the migration, so two daemons starting at once cannot both migrate.
         self.db_lock = file_lock.lock_database(self.engine.url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from datetime import UTC
 import pytest
 
 from mailflow.adapters.imap import ImapMailbox, connect_with_backoff
+from mailflow.config.schema import Secret
 from mailflow.devstack import BOT, MailStack
 from mailflow.errors import MailboxError, MailboxUnavailableError
 
@@ -242,3 +244,33 @@ def test_interrupt_ends_a_blocking_idle_at_once(mailstack: MailStack, mailbox: I
         interrupter.join()
     # A stop request is final: the next wait returns at once instead of blocking.
     assert mailbox.idle_wait(30) is False
+
+
+def test_xoauth2_login_reads_the_token_at_each_connection(mailstack: MailStack) -> None:
+    settings = dataclasses.replace(mailstack.imap_settings(), auth="xoauth2")
+    reads: list[str] = []
+
+    def token() -> str:
+        reads.append("read")
+        return mailstack.password
+
+    for _ in range(2):
+        with ImapMailbox(settings, token) as mailbox:
+            mailbox.select("INBOX")
+
+    assert reads == ["read", "read"], "an access token expires: read again at each login"
+    log = mailstack.dovecot.log_text()
+    assert f"user=<{BOT}>, method=XOAUTH2" in log
+
+
+def test_a_refused_token_is_a_login_error_and_a_failing_helper_is_retried(
+    mailstack: MailStack,
+) -> None:
+    settings = dataclasses.replace(mailstack.imap_settings(), auth="xoauth2")
+    with pytest.raises(MailboxError, match="AUTHENTICATIONFAILED") as refused:
+        ImapMailbox(settings, "expired-token").connect()
+    assert not isinstance(refused.value, MailboxUnavailableError)
+
+    helper = Secret("imap.password", command=("sh", "-c", "echo 'no network' >&2; exit 1"))
+    with pytest.raises(MailboxUnavailableError, match="exited 1: no network"):
+        ImapMailbox(settings, helper.reveal).connect()

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 
 import pytest
 
 from mailflow.adapters.smtp import SmtpSender
+from mailflow.config.schema import Auth, Secret
 from mailflow.devstack import MailStack
 from mailflow.devstack.dovecot import free_port
-from mailflow.errors import PermanentDeliveryError, TemporaryDeliveryError
+from mailflow.errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
 
 pytestmark = pytest.mark.integration
 
@@ -148,3 +150,41 @@ def test_reconnect_happens_once_then_gives_up(mailstack: MailStack) -> None:
                 sender.send(_message("y"), sender=BOT, recipients=[ALICE])
         finally:
             mailstack.smtp.start()
+
+
+def _login(mailstack: MailStack, auth: Auth, secret: str | Callable[[], str]) -> SmtpSender:
+    settings = dataclasses.replace(mailstack.smtp_settings(), user=BOT, auth=auth)
+    return SmtpSender(settings, secret)
+
+
+@pytest.mark.parametrize(("auth", "mechanism"), [("password", "PLAIN"), ("xoauth2", "XOAUTH2")])
+def test_login_with_a_password_or_an_oauth2_token(
+    mailstack: MailStack, auth: Auth, mechanism: str
+) -> None:
+    # XOAUTH2's secret is an access token, read from its source at each login.
+    reads: list[str] = []
+
+    def token() -> str:
+        reads.append("read")
+        return mailstack.password
+
+    with _login(mailstack, auth, token) as sender:
+        result = sender.send(_message(f"via {auth}"), sender=BOT, recipients=[ALICE])
+
+    assert result.accepted == (ALICE,) and reads == ["read"]
+    envelope = mailstack.smtp.received()[-1]
+    assert envelope.authenticated_as == f"{mechanism}:{BOT}"
+
+
+def test_a_refused_token_stops_the_batch_as_a_login_failure(mailstack: MailStack) -> None:
+    with pytest.raises(DeliveryError, match=r"login as bot@example\.test refused: 535") as caught:
+        _login(mailstack, "xoauth2", "expired-token").open()
+    assert not isinstance(caught.value, TemporaryDeliveryError | PermanentDeliveryError)
+
+
+def test_a_failing_token_command_is_temporary(mailstack: MailStack) -> None:
+    broken = Secret(
+        "smtp.password", command=("sh", "-c", "echo 'refresh token revoked' >&2; exit 3")
+    )
+    with pytest.raises(TemporaryDeliveryError, match="exited 3: refresh token revoked"):
+        _login(mailstack, "xoauth2", broken.reveal).open()

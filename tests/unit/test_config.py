@@ -15,6 +15,7 @@ import pytest
 
 from mailflow.config.load import check_config, config_from_mapping, load_config
 from mailflow.config.locate import key_lines
+from mailflow.config.schema import Secret
 from mailflow.errors import ConfigError, ConfigProblem
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
@@ -158,7 +159,12 @@ def test_an_unreadable_file_is_one_problem(tmp_path: Path) -> None:
         ({"smtp.security": "plain", "smtp.host": "10.0.0.1"}, "smtp.security", "loopback"),
         ({"imap.password": "secret"}, "imap.password", "never put a secret in the file"),
         ({"imap.password_file": "pw"}, "imap.password_file", "mutually exclusive"),
-        ({"imap.password_env": ""}, "imap.password", "set password_env or password_file"),
+        ({"imap.password_env": ""}, "imap.password", "set password_env, password_file or password_command"),
+        ({"imap.password_command": ["oama", "access"]}, "imap.password_command", "mutually exclusive"),
+        ({"imap.password_command": "oama access"}, "imap.password_command", "expected a list of strings"),
+        ({"imap.password_command": ["oama", ""]}, "imap.password_command", "non-empty strings"),
+        ({"imap.auth": "oauth"}, "imap.auth", "'oauth' is not one of password, xoauth2"),
+        ({"smtp.auth": "xoauth2"}, "smtp.auth", "xoauth2 logs in as a user"),
         ({"imap.password_env": "MY-PW"}, "imap.password_env", "not an environment variable name"),
         ({"mail.token_secret": "x"}, "mail.token_secret", "never put a secret in the file"),
         ({"smtp.user": "bot"}, "smtp.password", "a user is set"),
@@ -234,6 +240,8 @@ def test_each_mistake_is_reported_with_its_key(
         {"database.url": "postgresql+psycopg://mailflow@db.example.com/mailflow"},
         {"database.url": "sqlite:///:memory:"},
         {"smtp.user": "bot", "smtp.password_file": "/run/secrets/smtp"},
+        {"imap.auth": "xoauth2", "imap.password_env": "", "imap.password_command": ["oama", "x"]},
+        {"smtp.user": "bot", "smtp.auth": "xoauth2", "smtp.password_command": ["gcloud", "t"]},
     ],
 )
 def test_valid_variants_pass(values: dict[str, object]) -> None:
@@ -274,6 +282,21 @@ def test_secrets_are_not_read_while_loading(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("IMAP_PASSWORD", "s3cret")
     assert config.imap.password.reveal() == "s3cret"
     assert "s3cret" not in repr(config)
+
+
+def test_a_password_command_is_run_at_each_reveal_and_its_failure_named() -> None:
+    helper = Secret("imap.password", command=("sh", "-c", "echo token-$$"))
+    first, second = helper.reveal(), helper.reveal()
+    assert first.startswith("token-") and first != second, "a fresh token per login"
+    assert helper.fresh and "token" not in repr(helper)
+
+    leaky = Secret(
+        "smtp.password", command=("sh", "-c", "echo half-a-secret; echo denied >&2; exit 2")
+    )
+    with pytest.raises(ConfigError) as caught:
+        leaky.reveal()
+    assert str(caught.value).endswith("smtp.password: command 'sh' exited 2: denied")
+    assert "half-a-secret" not in str(caught.value)
 
 
 def test_every_problem_is_listed_not_only_the_first() -> None:

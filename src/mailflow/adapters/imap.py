@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from imapclient import IMAPClient
 
 from mailflow.config.schema import ImapSettings
-from mailflow.errors import MailboxError, MailboxUnavailableError
+from mailflow.errors import ConfigError, MailboxError, MailboxUnavailableError
 from mailflow.retry import backoff_seconds
 
 T = TypeVar("T")
@@ -53,13 +53,24 @@ def _edge(action: str) -> Iterator[None]:
         raise MailboxError(f"IMAP {action}: {exc}") from exc
 
 
+def _credential(password: str | Callable[[], str]) -> str:
+    """The password or token; a callable one is read now (a token from a command expires)."""
+    if isinstance(password, str):
+        return password
+    try:
+        return password()
+    except ConfigError as exc:
+        # The helper failed this time; the watcher retries the connection with backoff.
+        raise MailboxUnavailableError(f"IMAP login: {exc}") from exc
+
+
 class ImapMailbox:
     """A logged-in IMAP connection for one account. Use as a context manager or call connect()."""
 
     def __init__(
         self,
         settings: ImapSettings,
-        password: str,
+        password: str | Callable[[], str],
         *,
         ssl_context: ssl.SSLContext | None = None,
         max_message_bytes: int | None = None,
@@ -97,7 +108,12 @@ class ImapMailbox:
             with _edge("login"):
                 if s.security == "starttls":
                     client.starttls(context)
-                client.login(s.user, self._password)
+                secret = _credential(self._password)
+                if s.auth == "xoauth2":
+                    # SASL XOAUTH2 (Gmail, Microsoft 365): the secret is an access token.
+                    client.oauth2_login(s.user, secret)
+                else:
+                    client.login(s.user, secret)
         except BaseException:
             self.close()
             raise

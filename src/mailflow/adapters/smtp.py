@@ -15,7 +15,7 @@ import copy as copy_module
 import io
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.generator import BytesGenerator
 from email.message import EmailMessage
@@ -24,7 +24,12 @@ from types import TracebackType
 from typing import cast
 
 from mailflow.config.schema import SmtpSettings
-from mailflow.errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
+from mailflow.errors import (
+    ConfigError,
+    DeliveryError,
+    PermanentDeliveryError,
+    TemporaryDeliveryError,
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,21 @@ def wire(msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> Wire:
     return Wire(buffer.getvalue(), international)
 
 
+def _xoauth2(smtp: smtplib.SMTP, user: str, token: str) -> None:
+    """SASL XOAUTH2 (Gmail, Microsoft 365): the token in the initial response.
+
+    On a refused token the server answers 334 with an error; the client must send an empty line
+    to get the final 535, which smtplib then raises as SMTPAuthenticationError.
+    """
+    initial = f"user={user}\x01auth=Bearer {token}\x01\x01"
+    smtp.ehlo_or_helo_if_needed()
+    smtp.auth(
+        "XOAUTH2",
+        lambda challenge=None: initial if challenge is None else "",
+        initial_response_ok=True,
+    )
+
+
 def _text(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
 
@@ -87,7 +107,7 @@ class SmtpSender:
     def __init__(
         self,
         settings: SmtpSettings,
-        password: str | None,
+        password: str | Callable[[], str] | None,
         *,
         ssl_context: ssl.SSLContext | None = None,
         local_hostname: str | None = None,
@@ -126,7 +146,14 @@ class SmtpSender:
             if s.security == "starttls":
                 smtp.starttls(context=context)
             if s.user:
-                smtp.login(s.user, self._password or "")
+                secret = self._secret()
+                if s.auth == "xoauth2":
+                    _xoauth2(smtp, s.user, secret)
+                else:
+                    smtp.login(s.user, secret)
+        except DeliveryError:
+            smtp.close()
+            raise
         except smtplib.SMTPAuthenticationError as exc:
             smtp.close()
             raise DeliveryError(
@@ -140,6 +167,15 @@ class SmtpSender:
             smtp.close()
             raise TemporaryDeliveryError(f"SMTP session setup failed: {exc}") from exc
         self._smtp = smtp
+
+    def _secret(self) -> str:
+        if self._password is None or isinstance(self._password, str):
+            return self._password or ""
+        try:
+            return self._password()
+        except ConfigError as exc:
+            # The token helper failed this time: the batch is retried later, like a lost server.
+            raise TemporaryDeliveryError(f"SMTP login: {exc}") from exc
 
     def send(self, msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> SendResult:
         """Send ``msg`` to ``recipients``; partial refusals are in the result, not raised."""

@@ -19,6 +19,7 @@ from mailflow.config.locate import KeyLines, key_lines, syntax_error
 from mailflow.config.people import PersonRecord, check_people, person_from_table, read_people_file
 from mailflow.config.schedule import read_schedule
 from mailflow.config.schema import (
+    AUTHS,
     Config,
     DatabaseSettings,
     Folders,
@@ -184,6 +185,7 @@ def _imap(t: Table, base_dir: Path) -> ImapSettings:
         timeout_seconds=t.number("timeout_seconds", 30.0),
         lease_seconds=t.integer("lease_seconds", 60, low=3, high=3600),
         parse_workers=t.integer("parse_workers", 1, low=0, high=32),
+        auth=t.choice("auth", AUTHS, "password"),
     )
     if settings.lease_seconds <= settings.timeout_seconds:
         # A poll renews the lease between IMAP commands: one slow command must not outlast it.
@@ -200,9 +202,11 @@ def _smtp(t: Table, base_dir: Path) -> SmtpSettings:
     host, port, security = _server(t, _SMTP_PORTS, "starttls")
     user = t.text("user", None, blank_is_none=True)
     password = t.secret("password", base_dir)
-    has_password = password.env is not None or password.file is not None
+    has_password = any((password.env, password.file, password.command))
     if user is not None and not has_password and "password" not in t.data:
-        t.report("password", "a user is set: set password_env or password_file as well")
+        t.report(
+            "password", "a user is set: set password_env, password_file or password_command too"
+        )
     if user is None and has_password:
         t.report("user", "a password is set but no user to log in as")
     settings = SmtpSettings(
@@ -218,7 +222,10 @@ def _smtp(t: Table, base_dir: Path) -> SmtpSettings:
         claim_seconds=t.integer("claim_seconds", 300, low=2, high=24 * 3600),
         retry_base_seconds=t.number("retry_base_seconds", 30.0),
         render_workers=t.integer("render_workers", 1, low=0, high=32),
+        auth=t.choice("auth", AUTHS, "password"),
     )
+    if settings.auth == "xoauth2" and user is None:
+        t.report("auth", "xoauth2 logs in as a user: set user (and the token's password_*)")
     if settings.claim_seconds <= settings.timeout_seconds:
         # A claim that runs out while the server still answers lets another replica send again.
         t.report(

@@ -8,6 +8,7 @@ file: a :class:`Secret` names an environment variable or a file and is resolved 
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -16,17 +17,26 @@ from typing import Literal
 from mailflow.errors import ConfigError, ConfigProblem
 
 Security = Literal["tls", "starttls", "plain"]
+Auth = Literal["password", "xoauth2"]
+AUTHS: tuple[Auth, ...] = ("password", "xoauth2")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)
 class Secret:
-    """Where a password lives: an environment variable or a file, never the config itself."""
+    """Where a password lives: an environment variable, a file or a command's output, never the
+    config itself.
+
+    A command (``password_command``) is how mail clients fetch an OAuth2 access token (mutt's
+    ``oauthbearer_refresh_command``, msmtp's ``passwordeval``): a helper such as ``oama`` or
+    ``gcloud auth print-access-token`` prints a fresh one each time it is run.
+    """
 
     key: str
     env: str | None = None
     file: Path | None = None
+    command: tuple[str, ...] | None = None
 
     def reveal(self) -> str:
         """The secret's value. Raises ConfigError naming the key when it cannot be read."""
@@ -44,10 +54,44 @@ class Secret:
                 raise ConfigError(
                     [ConfigProblem(self.key, f"cannot read {self.file}: {exc.strerror}")]
                 ) from exc
+        if self.command is not None:
+            return self._run()
         return ""
 
+    @property
+    def fresh(self) -> bool:
+        """Read again at every login (a command's token expires); env and files once at start."""
+        return self.command is not None
+
+    def _run(self) -> str:
+        assert self.command is not None
+        try:
+            done = subprocess.run(
+                self.command, capture_output=True, text=True, timeout=60, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise ConfigError(
+                [ConfigProblem(self.key, f"command {self.command[0]!r} failed: {exc}")]
+            ) from exc
+        value = done.stdout.strip()
+        if done.returncode != 0 or not value:
+            # The helper's own message, never its output: that would be the secret.
+            said = (done.stderr.strip().splitlines() or ["no output"])[-1][:200]
+            raise ConfigError(
+                [
+                    ConfigProblem(
+                        self.key,
+                        f"command {self.command[0]!r} exited {done.returncode}: {said}",
+                    )
+                ]
+            )
+        return value
+
     def __repr__(self) -> str:  # never print the value, only where it comes from
-        return f"Secret(env={self.env!r}, file={str(self.file) if self.file else None!r})"
+        where = f"file={str(self.file) if self.file else None!r}"
+        if self.command is not None:
+            where += f", command={self.command[0]!r}"
+        return f"Secret(env={self.env!r}, {where})"
 
 
 NO_SECRET = Secret(key="")
@@ -86,6 +130,8 @@ class ImapSettings:
     timeout_seconds: float = 30.0
     # Replicas on one PostgreSQL: the mailbox lease's time to live (``tracker.leases``).
     lease_seconds: int = 60
+    # "password" (LOGIN) or "xoauth2" (the secret is an OAuth2 access token: Gmail, Microsoft 365).
+    auth: Auth = "password"
     # Worker processes that parse a backlog's next batch while one is applied (inbound.prepare).
     parse_workers: int = 1
 
@@ -107,6 +153,8 @@ class SmtpSettings:
     retry_base_seconds: float = 30.0
     # Worker processes rendering the next full batch while one is sent (outbound.render_ahead).
     render_workers: int = 1
+    # "password" (AUTH PLAIN/LOGIN) or "xoauth2" (the secret is an OAuth2 access token).
+    auth: Auth = "password"
 
 
 @dataclass(frozen=True)

@@ -281,30 +281,45 @@ class Table:
         return None if value is None else base_dir / Path(value).expanduser()
 
     def secret(self, name: str, base_dir: Path, *, needed_for: str | None = None) -> Secret:
-        """``<name>_env`` or ``<name>_file``; ``<name>`` itself (a secret inline) is an error.
+        """``<name>_env``, ``<name>_file`` or ``<name>_command``; ``<name>`` itself (a secret
+        inline) is an error.
 
-        With ``needed_for`` one of the two must be given; the text says why.
+        With ``needed_for`` one of them must be given; the text says why.
         """
         secret_key = self.key(name)
         inline = self.has(name)
         if inline:
             self.report(
                 name,
-                f"never put a secret in the file; use {name}_env (an environment variable) "
-                f"or {name}_file (a file readable only by mailflow)",
+                f"never put a secret in the file; use {name}_env (an environment variable), "
+                f"{name}_file (a file readable only by mailflow) or {name}_command",
             )
         env = self.text(f"{name}_env", None, blank_is_none=True)
         file = self.file_path(f"{name}_file", base_dir)
+        command = self._command(f"{name}_command")
         if env is not None and not _ENV_NAME.match(env):
             self.report(f"{name}_env", f"{env!r} is not an environment variable name")
-        if env is not None and file is not None:
+        given = [k for k, v in (("env", env), ("file", file), ("command", command)) if v]
+        if len(given) > 1:
             self.report(
-                f"{name}_file", f"{name}_env and {name}_file are mutually exclusive; keep one"
+                f"{name}_{given[-1]}",
+                f"{' and '.join(f'{name}_{k}' for k in given)} are mutually exclusive; keep one",
             )
-            file = None
-        if needed_for is not None and env is None and file is None and not inline:
-            self.report(name, f"set {name}_env or {name}_file: {needed_for}")
-        return Secret(key=secret_key, env=env, file=file)
+            file = file if env is None else None
+            command = None
+        if needed_for is not None and not given and not inline:
+            self.report(name, f"set {name}_env, {name}_file or {name}_command: {needed_for}")
+        return Secret(key=secret_key, env=env, file=file, command=command)
+
+    def _command(self, name: str) -> tuple[str, ...] | None:
+        """A command as a list of strings (run without a shell); [] or absent means unset."""
+        value = self.raw(name, (list,), "a list of strings, the program and its arguments")
+        if not isinstance(value, list) or not value:
+            return None
+        if not all(isinstance(part, str) and part for part in value):
+            self.report(name, "must be a list of non-empty strings: the program and its arguments")
+            return None
+        return tuple(value)
 
     def finish(self) -> None:
         """Report every key that no getter asked for."""

@@ -276,7 +276,7 @@ protocols = imap lmtp
 listen = {host}
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2 oauthbearer
 # A wrong password in a test should fail at once, not after Dovecot's default 2 s.
 auth_failure_delay = 0
 log_path = {log}

@@ -13,14 +13,16 @@ Faults for tests (each applies to the next matching command, then normal service
 
 from __future__ import annotations
 
+import base64
+import logging
 import smtplib
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from mailflow.devstack.dovecot import free_port
 
@@ -35,6 +37,8 @@ class ReceivedEnvelope:
     rcpt_tos: tuple[str, ...]
     content: bytes
     peer: tuple[str, int]  # The client's address: equal peers mean one SMTP connection.
+    # "MECHANISM:user" when the client logged in (AUTH PLAIN, LOGIN or XOAUTH2), else None.
+    authenticated_as: str | None = None
 
 
 @dataclass
@@ -130,6 +134,7 @@ class _RelayHandler:
                     tuple(envelope.rcpt_tos),
                     content,
                     cast("tuple[str, int]", session.peer),
+                    session.auth_data if isinstance(session.auth_data, str) else None,
                 )
             )
         return "250 OK delivered"
@@ -158,6 +163,64 @@ def _text(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
 
 
+class _NoLoginDataWarning(logging.Filter):
+    """aiosmtpd 1.4 logs a deprecation warning of its own at every successful AUTH."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "login_data is deprecated" not in record.getMessage()
+
+
+logging.getLogger("mail.log").addFilter(_NoLoginDataWarning())
+
+
+class _Authenticator:
+    """AUTH PLAIN and LOGIN against the stack's users; successes are counted by mechanism."""
+
+    def __init__(self, credentials: Callable[[str, str], bool]) -> None:
+        self.credentials = credentials
+
+    def __call__(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
+        if isinstance(data, LoginPassword):
+            user, password = data.login.decode(), data.password.decode()
+            if self.credentials(user, password):
+                return AuthResult(success=True, auth_data=f"{mechanism}:{user}")
+        return AuthResult(success=False, handled=False)
+
+
+class _AuthRelayHandler(_RelayHandler):
+    """The relay that also speaks SASL XOAUTH2, the token checked like a password."""
+
+    def __init__(
+        self,
+        lmtp_host: str,
+        lmtp_port: int,
+        is_local: Callable[[str], bool] | None,
+        credentials: Callable[[str, str], bool],
+    ) -> None:
+        super().__init__(lmtp_host, lmtp_port, is_local)
+        self.credentials = credentials
+
+    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:  # noqa: N802
+        # aiosmtpd finds a mechanism as the handler method auth_<NAME>.
+        if len(args) > 1:
+            blob = base64.b64decode(args[1])
+        else:
+            answer = await server.challenge_auth("")
+            if not isinstance(answer, bytes):
+                return AuthResult(success=False, handled=False)
+            blob = answer
+        fields = dict(
+            part.split("=", 1) for part in blob.decode("utf-8", "replace").split("\x01") if part
+        )
+        user, bearer = fields.get("user", ""), fields.get("auth", "")
+        token = bearer.removeprefix("Bearer ")
+        if bearer.startswith("Bearer ") and self.credentials(user, token):
+            return AuthResult(success=True, auth_data=f"XOAUTH2:{user}")
+        return AuthResult(success=False, handled=False)
+
+
 class RelaySmtpServer:
     """aiosmtpd on a free loopback port, relaying to Dovecot's LMTP listener."""
 
@@ -170,11 +233,17 @@ class RelaySmtpServer:
         host: str = "127.0.0.1",
         port: int = 0,
         hostname: str = "relay.mailflow.test",
+        credentials: Callable[[str, str], bool] | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.hostname = hostname
-        self._handler = _RelayHandler(lmtp_host, lmtp_port, is_local)
+        self._handler = (
+            _RelayHandler(lmtp_host, lmtp_port, is_local)
+            if credentials is None
+            else _AuthRelayHandler(lmtp_host, lmtp_port, is_local, credentials)
+        )
+        self._credentials = credentials
         self._controller: Controller | None = None
 
     def start(self) -> None:
@@ -182,8 +251,21 @@ class RelaySmtpServer:
             return
         if not self.port:
             self.port = free_port(self.host)
+        auth: dict[str, Any] = {}
+        if self._credentials is not None:
+            # AUTH offered (PLAIN, LOGIN, XOAUTH2) but not required: as a submission server
+            # would, on loopback without TLS.
+            auth = {
+                "authenticator": _Authenticator(self._credentials),
+                "auth_require_tls": False,
+                "auth_required": False,
+            }
         controller = Controller(
-            self._handler, hostname=self.host, port=self.port, server_hostname=self.hostname
+            self._handler,
+            hostname=self.host,
+            port=self.port,
+            server_hostname=self.hostname,
+            **auth,
         )
         controller.start()
         self._controller = controller

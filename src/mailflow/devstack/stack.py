@@ -43,10 +43,18 @@ class MailStack:
         self.host = host
         self.dovecot = DovecotServer(self.users, password, host=host)
         self.smtp = RelaySmtpServer(
-            host, self.dovecot.lmtp_port, is_local=local_users(self.users), host=host
+            host,
+            self.dovecot.lmtp_port,
+            is_local=local_users(self.users),
+            host=host,
+            credentials=self._valid,
         )
         # A file Secret lets settings built here be used as they are by code that reveals them.
         self.password_file = self.dovecot.base / "password"
+
+    def _valid(self, user: str, secret: str) -> bool:
+        """A stack user's login: the password, or (XOAUTH2) a token, which here is the same."""
+        return user in self.users and secret == self.password
 
     @property
     def imap_port(self) -> int:
