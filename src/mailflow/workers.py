@@ -8,7 +8,8 @@ Everything here fails soft: a pool that cannot start, a worker that dies, a resu
 sent back all make :meth:`WorkerPool.result` return None (logged once per failure, the pool is
 stopped and started again when next needed), and the caller does the work itself. Workers are
 started by ``forkserver`` (never forked from the threaded daemon), ignore SIGINT (the daemon
-stops them) and run no database or network code.
+stops them), end within a second of the daemon's death however it died, and run no database or
+network code.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -27,9 +31,32 @@ log = logging.getLogger("mailflow.workers")
 T = TypeVar("T")
 
 
-def _ignore_sigint() -> None:
+def _start_worker(daemon_pid: int) -> None:
     # Ctrl-C reaches the whole process group; the daemon decides when its workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(
+        target=_exit_without, args=(daemon_pid,), name="mailflow-daemon-watch", daemon=True
+    ).start()
+
+
+def _exit_without(daemon_pid: int) -> None:
+    """End this worker once the daemon is gone (SIGKILL, OOM killer).
+
+    A pool's worker waits for work on a pipe it holds both ends of, so it never sees the daemon
+    die; its parent is the fork server, so PR_SET_PDEATHSIG would not fire either. Left alone, it
+    and the fork server would live on forever after every crash.
+    """
+    while True:
+        time.sleep(_WATCH_SECONDS)
+        try:
+            os.kill(daemon_pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # the PID was reused by another user's process: gone too
+            os._exit(0)
+
+
+_WATCH_SECONDS = 1.0
 
 
 class WorkerPool:
@@ -69,7 +96,10 @@ class WorkerPool:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(self._preload)
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_ignore_sigint
+                self.workers,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
             )
         return self._pool
 
