@@ -81,3 +81,27 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"the shared corpus is not at {CORPUS} (it ships beside the repository)")
     return CORPUS
+
+
+def offline_config_text(database: Path, more: str = "") -> str:
+    """A config file's text for CLI tests that never reach a mail server, with ``more`` after.
+
+    The servers are loopback ports nothing listens on; the database is a SQLite file.
+    """
+    return f"""
+[mail]
+domain = "example.test"
+bot_address = "bot@example.test"
+[imap]
+host = "127.0.0.1"
+port = 1143
+security = "plain"
+user = "bot@example.test"
+password_env = "UNUSED_IMAP_PASSWORD"
+[smtp]
+host = "127.0.0.1"
+port = 1025
+security = "plain"
+[database]
+url = "sqlite:///{database}"
+{more}"""

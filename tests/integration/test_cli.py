@@ -19,6 +19,7 @@ from mailflow.cli import main
 from mailflow.devstack import BOT, MailStack
 from mailflow.devstack.__main__ import PASSWORD_ENV, config_toml
 from mailflow.tracker.models import InboundMessage, Meeting, OutboxRow
+from tests.conftest import offline_config_text
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "mailflow.example.toml"
@@ -120,23 +121,9 @@ def test_serve_handles_mail_then_stops_on_sigterm(mailstack: MailStack, tmp_path
 def _meeting_setup(tmp_path: Path) -> tuple[Path, Path]:
     config = tmp_path / "mailflow.toml"
     config.write_text(
-        f"""
-[mail]
-domain = "example.test"
-bot_address = "bot@example.test"
-[imap]
-host = "127.0.0.1"
-port = 1143
-security = "plain"
-user = "bot@example.test"
-password_env = "UNUSED_IMAP_PASSWORD"
-[smtp]
-host = "127.0.0.1"
-port = 1025
-security = "plain"
-[database]
-url = "sqlite:///{tmp_path / "mf.db"}"
-[schedule]
+        offline_config_text(
+            tmp_path / "mf.db",
+            """[schedule]
 timezone = "Asia/Shanghai"
 [[people.person]]
 email = "alice@example.test"
@@ -149,6 +136,7 @@ name = "张伟"
 aliases = ["bob"]
 locale = "zh_CN"
 """,
+        ),
         encoding="utf-8",
     )
     # A date well ahead of today, so the meeting is never in the past whenever the suite runs.

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, func, select
 
 from mailflow.cli import main
 from mailflow.tracker.models import InboundMessage
+from tests.conftest import offline_config_text
 
 
 def _message(subject: str, body: str, **headers: str) -> EmailMessage:
@@ -55,26 +56,7 @@ def test_inspect_machine_mail_has_no_new_text(tmp_path: Path) -> None:
 
 def _config(tmp_path: Path) -> Path:
     config = tmp_path / "mailflow.toml"
-    config.write_text(
-        f"""
-[mail]
-domain = "example.test"
-bot_address = "bot@example.test"
-[imap]
-host = "127.0.0.1"
-port = 1143
-security = "plain"
-user = "bot@example.test"
-password_env = "UNUSED"
-[smtp]
-host = "127.0.0.1"
-port = 1025
-security = "plain"
-[database]
-url = "sqlite:///{tmp_path / "mf.db"}"
-""",
-        encoding="utf-8",
-    )
+    config.write_text(offline_config_text(tmp_path / "mf.db"), encoding="utf-8")
     return config
 
 

@@ -31,6 +31,7 @@ from mailflow.services.minutes import apply_minutes
 from mailflow.services.reports import find_meeting, list_items
 from mailflow.tracker import db as tracker_db
 from mailflow.tracker.models import Meeting, MeetingSource
+from tests.conftest import offline_config_text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PLANNING_START = datetime(2025, 3, 10, 10, 0, tzinfo=SHANGHAI)
@@ -67,23 +68,9 @@ class Tracker:
 
 
 def _config_text(tmp_path: Path) -> str:
-    return f"""
-[mail]
-domain = "example.test"
-bot_address = "bot@example.test"
-[imap]
-host = "127.0.0.1"
-port = 1143
-security = "plain"
-user = "bot@example.test"
-password_env = "UNUSED"
-[smtp]
-host = "127.0.0.1"
-port = 1025
-security = "plain"
-[database]
-url = "sqlite:///{tmp_path / "mf.db"}"
-[schedule]
+    return offline_config_text(
+        tmp_path / "mf.db",
+        """[schedule]
 timezone = "Asia/Shanghai"
 [[people.person]]
 email = "alice@example.test"
@@ -101,7 +88,8 @@ email = "carol@example.test"
 name = "Carol"
 aliases = ["carol"]
 department = "Sales"
-"""
+""",
+    )
 
 
 def _spec(uid: str, title: str, start: datetime) -> MeetingSpec:
