@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 log = logging.getLogger("mailflow.workers")
 
 T = TypeVar("T")
+Waiting = Callable[[], list[T] | None]
 
 
 def _start_worker(daemon_pid: int) -> None:
@@ -80,6 +81,30 @@ class WorkerPool:
         except Exception as exc:
             self._failed(exc)
             return None
+
+    def split(self, fn: Callable[..., T], items: Sequence[Any], *args: Any) -> Waiting[T]:
+        """Start ``fn(chunk, *args)`` on up to :attr:`workers` equal chunks of ``items``.
+
+        Calling what it returns waits for them: each chunk's result in order, or None when there
+        are no workers or any of them failed (the caller then does the work itself).
+        """
+        if self.workers == 0 or not items:
+            return lambda: None
+        step = -(-len(items) // self.workers)
+        futures = [
+            self.submit(fn, list(items[i : i + step]), *args) for i in range(0, len(items), step)
+        ]
+
+        def wait() -> list[T] | None:
+            results = []
+            for future in futures:
+                result = self.result(future)
+                if result is None:
+                    return None
+                results.append(result)
+            return results
+
+        return wait
 
     def result(self, future: Future[T] | None) -> T | None:
         """Wait for ``future``; None when it was not started or its worker failed."""

@@ -134,15 +134,15 @@ def test_an_outbox_claim_that_ran_out_is_not_sent_by_its_first_worker(session: S
     outbox.enqueue(session, key="k", kind="message", recipients=["a@x"], payload={}, now=NOW)
     [row] = outbox.claim(session, worker="slow", now=NOW, limit=10, lease_seconds=60)
     session.commit()
-    assert outbox.renew_claim(session, row.id, worker="slow", now=_at(30), lease_seconds=60)
+    assert outbox.renew_claims(session, [row.id], worker="slow", now=_at(30), lease_seconds=60)
     session.commit()
     assert outbox.claim(session, worker="w2", now=_at(89), limit=10, lease_seconds=60) == []
     [again] = outbox.claim(session, worker="w2", now=_at(91), limit=10, lease_seconds=60)
     session.commit()
     assert again.id == row.id
     # The slow worker reaches the row late in its batch: it is not its row any more.
-    assert not outbox.renew_claim(session, row.id, worker="slow", now=_at(92), lease_seconds=60)
-    assert outbox.renew_claim(session, row.id, worker="w2", now=_at(92), lease_seconds=60)
+    assert not outbox.renew_claims(session, [row.id], worker="slow", now=_at(92), lease_seconds=60)
+    assert outbox.renew_claims(session, [row.id], worker="w2", now=_at(92), lease_seconds=60)
 
 
 # --- the watcher takes turns ---------------------------------------------------------------------

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
 
 from mailflow.config.schema import MailSettings
@@ -94,22 +93,12 @@ class Preparer:
 
     def submit(self, messages: Sequence[tuple[bytes, int]]) -> Pending:
         bare: list[Prepared] = [(InboundMail(raw), None) for raw, _size in messages]
-        if self._pool.workers == 0 or not messages:
-            return lambda: list(bare)
-        step = -(-len(messages) // self._pool.workers)
-        futures = [
-            self._pool.submit(prepare_batch, list(messages[i : i + step]), self._work)
-            for i in range(0, len(messages), step)
-        ]
-        return lambda: self._collect(futures, bare)
+        waiting = self._pool.split(prepare_batch, messages, self._work)
 
-    def _collect(self, futures: list[Future[bytes] | None], bare: list[Prepared]) -> list[Prepared]:
-        prepared: list[Prepared] = []
-        for future in futures:
-            data = self._pool.result(future)
-            if data is None:
-                return bare
-            prepared.extend(pickle.loads(data))
+        def prepared() -> list[Prepared]:
+            parts = waiting()
+            return bare if parts is None else [one for data in parts for one in pickle.loads(data)]
+
         return prepared
 
     def worker_peak_kib(self) -> int:

@@ -1,9 +1,9 @@
 """The outbox: planned mail waits here until the send job claims it, sends it and marks it.
 
 Planning code calls :func:`enqueue` with an idempotency key, so planning twice (or on two replicas)
-yields one row. The send job calls :func:`claim`, then :func:`record_message_id` before talking
-SMTP, then one of the ``mark_*`` functions; :func:`renew_claim` right before each send keeps a
-row's claim fresh during a long batch. A worker that dies mid-send loses nothing: its claim
+yields one row. The send job calls :func:`claim` and :func:`record_message_ids` before talking
+SMTP, then one of the ``mark_*`` functions per row; :func:`renew_claims` keeps the claims fresh
+during a long batch. A worker that dies mid-send loses nothing: its claim
 expires after ``lease_seconds`` and the row is claimed again, with the Message-ID it already had.
 Every function works in the caller's transaction and takes ``now``; committing is the caller's job.
 """
@@ -180,33 +180,15 @@ def claim(
     return rows
 
 
-def renew_claim(
-    session: Session, row_id: int, *, worker: str, now: datetime, lease_seconds: float
-) -> bool:
-    """Extend ``worker``'s claim on a row to ``now + lease_seconds``, just before sending it.
-
-    False when the row is no longer ``worker``'s to send: its claim ran out while earlier rows of
-    the batch were sent and another worker claimed it (or finished it) meanwhile. The sender then
-    skips it, so two workers send one row twice only when one dies between send and mark.
-    """
-    statement = (
-        update(OutboxRow)
-        .where(
-            OutboxRow.id == row_id,
-            OutboxRow.status == OutboxStatus.SENDING,
-            OutboxRow.claimed_by == worker,
-        )
-        .values(claimed_until=now + timedelta(seconds=lease_seconds), updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    result = cast("CursorResult[Any]", session.execute(statement))
-    return result.rowcount == 1
-
-
 def renew_claims(
     session: Session, row_ids: Sequence[int], *, worker: str, now: datetime, lease_seconds: float
 ) -> set[int]:
-    """:func:`renew_claim` for many rows in one statement; the ids still ``worker``'s."""
+    """Extend ``worker``'s claim on rows to ``now + lease_seconds``; the ids still its own.
+
+    A row missing from the result is no longer ``worker``'s to send: its claim ran out while
+    earlier rows were sent and another worker claimed it (or finished it) meanwhile. The sender
+    then skips it, so two workers send one row twice only when one dies between send and mark.
+    """
     if not row_ids:
         return set()
     statement = (
@@ -226,7 +208,7 @@ def renew_claims(
 def record_message_ids(session: Session, message_ids: dict[int, str]) -> None:
     """Store the Message-IDs chosen for claimed rows that had none, before any is sent.
 
-    A row that already has one keeps it (see :func:`record_message_id`).
+    A row that already has one keeps it, so a resend after a crash is recognisably the same mail.
     """
     if not message_ids:
         return
@@ -237,19 +219,6 @@ def record_message_ids(session: Session, message_ids: dict[int, str]) -> None:
         .values(message_id=bindparam("chosen"))
     )
     session.execute(statement, [{"row_id": k, "chosen": v} for k, v in message_ids.items()])
-
-
-def record_message_id(session: Session, row_id: int, message_id: str) -> str:
-    """Store the Message-ID chosen for a row before it is sent; returns the one to use.
-
-    When an earlier attempt already stored one, that one wins, so a resend after a crash is
-    recognisably the same mail.
-    """
-    row = _get(session, row_id)
-    if row.message_id is None:
-        row.message_id = message_id
-        session.flush()
-    return row.message_id
 
 
 def mark_sent(

@@ -11,7 +11,6 @@ daemon, with the same result.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,7 +36,7 @@ class ToRender:
 Rendered = Wire | str
 
 
-def render_rows(config: Config, now: datetime, rows: Sequence[ToRender]) -> list[Rendered]:
+def render_rows(rows: Sequence[ToRender], config: Config, now: datetime) -> list[Rendered]:
     """Render and serialise each row as it will be sent (pure: no database, no network)."""
     ctx = RenderContext(config, now)
     done: list[Rendered] = []
@@ -63,25 +62,17 @@ class Renderer:
     def submit(self, now: datetime, rows: Sequence[ToRender]) -> Callable[[], list[Rendered]]:
         """Start rendering ``rows``; calling the result waits for them."""
         rows = list(rows)
-        if len(rows) < self._batch_size or self._pool.workers == 0:
-            return lambda: render_rows(self._config, now, rows)
-        step = -(-len(rows) // self._pool.workers)
-        futures = [
-            self._pool.submit(render_rows, self._config, now, rows[i : i + step])
-            for i in range(0, len(rows), step)
-        ]
-        return lambda: self._collect(futures, now, rows)
+        if len(rows) < self._batch_size:
+            return lambda: render_rows(rows, self._config, now)
+        waiting = self._pool.split(render_rows, rows, self._config, now)
 
-    def _collect(
-        self, futures: list[Future[list[Rendered]] | None], now: datetime, rows: list[ToRender]
-    ) -> list[Rendered]:
-        done: list[Rendered] = []
-        for future in futures:
-            part = self._pool.result(future)
-            if part is None:
-                return render_rows(self._config, now, rows)
-            done.extend(part)
-        return done
+        def rendered() -> list[Rendered]:
+            parts = waiting()
+            if parts is None:
+                return render_rows(rows, self._config, now)
+            return [one for part in parts for one in part]
+
+        return rendered
 
     def worker_peak_kib(self) -> int:
         return self._pool.peak_rss_kib()
