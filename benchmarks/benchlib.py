@@ -38,7 +38,6 @@ from mailflow.config.schema import (
     CalendarSettings,
     Config,
     DatabaseSettings,
-    Folders,
     ImapSettings,
     MailSettings,
     PeopleSettings,
@@ -48,6 +47,8 @@ from mailflow.config.schema import (
     SmtpSettings,
 )
 from mailflow.devstack import BOT, DOMAIN, MailStack
+from mailflow.devstack.stack import imap_settings as loopback_imap_settings
+from mailflow.devstack.stack import smtp_settings as loopback_smtp_settings
 from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
 from mailflow.outbound import outbox
 from mailflow.outbound.compose import new_message_id
@@ -709,22 +710,11 @@ class StackProcess:
             self._process.join(10)
 
     def imap_settings(self, user: str = BOT, **overrides: Any) -> ImapSettings:
-        settings = ImapSettings(
-            host=self.host,
-            port=self.imap_port,
-            security="plain",
-            user=user,
-            password=Secret(key="imap.password", file=self.password_file),
-            folders=Folders(),
-            timeout_seconds=10.0,
-        )
-        return replace(settings, **overrides)
+        where = {"host": self.host, "port": self.imap_port}
+        return loopback_imap_settings(self.password_file, user, **{**where, **overrides})
 
     def smtp_settings(self, **overrides: Any) -> SmtpSettings:
-        settings = SmtpSettings(
-            host=self.host, port=self.smtp_port, security="plain", timeout_seconds=10.0
-        )
-        return replace(settings, **overrides)
+        return loopback_smtp_settings(**{"host": self.host, "port": self.smtp_port, **overrides})
 
     @contextlib.contextmanager
     def imap(self, user: str) -> Iterator[IMAPClient]:

@@ -8,11 +8,11 @@ servers over the wire, like a user's mail client would: ``send`` through SMTP, `
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import smtplib
 import time
 from collections.abc import Iterator, Sequence
 from email.message import EmailMessage
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -26,6 +26,24 @@ DOMAIN = "example.test"
 BOT = f"bot@{DOMAIN}"
 DEFAULT_USERS = (BOT, *(f"{name}@{DOMAIN}" for name in ("alice", "bob", "carol", "dave", "exec")))
 PASSWORD = "secret"
+
+
+def imap_settings(password_file: Path, user: str = BOT, **fields: Any) -> ImapSettings:
+    """Settings for mailflow's IMAP adapter on a loopback stack (here or in another process);
+    ``fields`` gives host and port and overrides the rest."""
+    defaults: dict[str, Any] = {
+        "security": "plain",
+        "user": user,
+        "password": Secret(key="imap.password", file=password_file),
+        "folders": Folders(),
+        "timeout_seconds": 10.0,
+    }
+    return ImapSettings(**{**defaults, **fields})
+
+
+def smtp_settings(**fields: Any) -> SmtpSettings:
+    """Settings for mailflow's SMTP adapter on a loopback stack's relay (host, port, overrides)."""
+    return SmtpSettings(**{"security": "plain", "timeout_seconds": 10.0, **fields})
 
 
 class MailStack:
@@ -97,22 +115,11 @@ class MailStack:
     # Settings for mailflow's own adapters.
 
     def imap_settings(self, user: str = BOT, **overrides: Any) -> ImapSettings:
-        settings = ImapSettings(
-            host=self.host,
-            port=self.imap_port,
-            security="plain",
-            user=user,
-            password=Secret(key="imap.password", file=self.password_file),
-            folders=Folders(),
-            timeout_seconds=10.0,
-        )
-        return dataclasses.replace(settings, **overrides)
+        where = {"host": self.host, "port": self.imap_port}
+        return imap_settings(self.password_file, user, **{**where, **overrides})
 
     def smtp_settings(self, **overrides: Any) -> SmtpSettings:
-        settings = SmtpSettings(
-            host=self.host, port=self.smtp_port, security="plain", timeout_seconds=10.0
-        )
-        return dataclasses.replace(settings, **overrides)
+        return smtp_settings(**{"host": self.host, "port": self.smtp_port, **overrides})
 
     # Helpers that act like a person's mail client.
 
