@@ -112,6 +112,7 @@ def test_a_minutes_mail_is_read_with_the_directory_from_the_config(tmp_path: Pat
             "deliverable": "spreadsheet",
             "due": "2025-03-14",
             "due_raw": "by Friday",
+            "department": None,
         }
     ]
     # Alice is not in this config's directory: her dispute is a problem, not a guess.

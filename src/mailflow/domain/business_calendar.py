@@ -50,6 +50,16 @@ class BusinessCalendar:
         public = self._public
         return public.get(day) if public is not None else None
 
+    def next_holiday(self, after: date, name: str, *, within_days: int = 400) -> date | None:
+        """The first day after ``after`` of a holiday whose name holds ``name`` (lower case;
+        "" for any holiday), within ``within_days``; None when there is none."""
+        for offset in range(1, within_days + 1):
+            day = after + timedelta(days=offset)
+            found = self.holiday_name(day)
+            if found is not None and name in found.casefold() and not self.is_business_day(day):
+                return day
+        return None
+
     def add_business_days(self, start: date, count: int) -> date:
         """The date ``count`` business days after (count > 0) or before (count < 0) ``start``."""
         step = 1 if count >= 0 else -1

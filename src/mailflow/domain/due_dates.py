@@ -16,7 +16,14 @@ calendar in, a :class:`Due` or None out. Dates and times themselves are read by
   ``三季度末`` (the quarter's last day; next year's only when this year's is over half a year ago);
 - weekdays follow ``parse_when``: ``by Friday`` said on a Friday is that same day, ``next Friday``
   and ``下周五`` are the Friday of the following week;
-- a time of day alone (``at 3pm``) is not a deadline: a date is needed.
+- a time of day alone (``at 3pm``) is not a deadline: a date is needed;
+- the way people write them in minutes too: Traditional characters (``下週三``, ``3個工作天內``),
+  office hours (``周五下班前``, ``下周一上班前``, ``COB Thursday``, ``EOD``: the working day
+  itself), ``3.25`` and ``25/3`` (a day above 12 comes first), a day of the month (``25日前``,
+  ``本月20号``, ``下月5日``, ``by the 15th``: the next such day, kept as written), a month's
+  end (``8月底前``, ``end of March``), halves (``上半年``, ``H2``), and public holidays
+  (``国庆节前``, ``春节前``, ``年前``, ``节前``, ``before Christmas``: the last business day before
+  the holiday begins, from the calendar's holiday names).
 
 A *relative* deadline (a weekday, ``tomorrow``, a count of days, an end of month) that falls on a
 weekend or holiday moves back to the last business day before it, because "by Friday" when Friday
@@ -34,6 +41,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from mailflow.domain.business_calendar import BusinessCalendar
+from mailflow.domain.script import simplified
 from mailflow.domain.when import When, parse_when, zh_int
 
 _NUM = r"(\d+|[零〇一二两三四五六七八九十]+)"
@@ -46,6 +54,13 @@ _BUSINESS = re.compile(rf"^(?:in|within)?\s*{_NUM}\s*(?:个)?\s*(?:business|work
 _BUSINESS_ZH = re.compile(rf"^{_NUM}\s*个?\s*工作日$")
 _DAYS = re.compile(rf"^(?:in|within)?\s*{_NUM}\s*(?:calendar\s+)?(?:days?|天)$")
 _WEEKS = re.compile(rf"^(?:in|within)?\s*{_NUM}\s*(?:weeks?|个?(?:周|星期|礼拜))$")
+_MONTH_NAMES = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+)
+_MONTH_NUMBERS = {name: index + 1 for index, name in enumerate(_MONTH_NAMES.split("|")[:12])}
+_MONTH_NUMBERS |= {name[:3]: number for name, number in list(_MONTH_NUMBERS.items())}
+_MONTH_NUMBERS["sept"] = 9
 _ENDS: dict[str, tuple[str, int]] = {}
 _ENDS |= dict.fromkeys(("end of month", "end of the month", "end of this month", "eom"), ("m", 0))
 _ENDS |= dict.fromkeys(("月底", "月末", "本月底", "本月末", "这个月底", "当月底"), ("m", 0))
@@ -58,6 +73,43 @@ _ENDS |= dict.fromkeys(("end of week", "end of the week", "end of this week", "e
 _ENDS |= dict.fromkeys(("this week",), ("w", 0))
 _ENDS |= dict.fromkeys(("本周内", "这周内", "本周末", "这周末", "本周"), ("w", 0))
 _ENDS |= dict.fromkeys(("end of next week", "下周内", "下周末", "下周", "next week"), ("w", 1))
+_ENDS |= dict.fromkeys(("上半年", "h1", "first half"), ("h", 1))
+_ENDS |= dict.fromkeys(("下半年", "h2", "second half"), ("h", 2))
+_MONTH_END = re.compile(
+    rf"^(?:(\d{{1,2}}|[一二三四五六七八九十]{{1,2}})\s*月\s*(?:底|末|份)"
+    rf"|end\s+of\s+({_MONTH_NAMES})|({_MONTH_NAMES})\s+end)$"
+)
+_DAY_OF_MONTH = re.compile(
+    r"^(?:(本月|这个月|当月|本|下个?月)\s*)?(\d{1,2})\s*[日号]$"
+    r"|^(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)(?:\s+of\s+(?:the|this)\s+month)?$"
+)
+# Public holidays by what people call them; the value is found in the calendar's holiday names.
+_HOLIDAYS = dict.fromkeys(("国庆", "国庆节", "十一", "十一长假", "national day", "golden week"))
+_HOLIDAYS = dict.fromkeys(_HOLIDAYS, "national day")
+_HOLIDAYS |= dict.fromkeys(("春节", "过年", "年", "新春", "cny", "chinese new year"), "new year (")
+_HOLIDAYS |= dict.fromkeys(("spring festival", "lunar new year"), "new year (")
+_HOLIDAYS |= dict.fromkeys(("五一", "劳动节", "五一劳动节", "labor day", "labour day"), "labor day")
+_HOLIDAYS |= dict.fromkeys(("清明", "清明节"), "tomb-sweeping")
+_HOLIDAYS |= dict.fromkeys(("端午", "端午节"), "dragon boat")
+_HOLIDAYS |= dict.fromkeys(("中秋", "中秋节"), "mid-autumn")
+_HOLIDAYS |= dict.fromkeys(("元旦",), "new year's day")
+_HOLIDAYS |= dict.fromkeys(
+    ("节", "节日", "放假", "假期", "长假", "the holiday", "the holidays"), ""
+)
+_HOLIDAYS |= {"christmas": "christmas", "xmas": "christmas", "easter": "easter"}
+_HOLIDAYS |= {"thanksgiving": "thanksgiving", "new year": "new year's day"}
+_HOLIDAYS |= {"the new year": "new year's day", "new year's": "new year's day"}
+_OFFICE_HOURS = re.compile(r"(?:下班|上班|收工|工作结束|工作日结束|中午|午休)(?=之?前|$)")
+_CLOSE_OF_DAY = re.compile(
+    r"\b(?:cob|eod|eob|cop|close of (?:business|play)|end of (?:the )?(?:business |working )?day"
+    r"|end of play)\b"
+)
+_SHORTHANDS = {"tmrw": "tomorrow", "tmr": "tomorrow", "tomo": "tomorrow", "2moro": "tomorrow"}
+_SHORTHANDS |= {"wk": "week", "mon.": "monday", "'s": ""}
+_SHORTHAND = re.compile(r"\b(?:tmrw|tmr|tomo|2moro|wk)\b|(?<=\w)'s\b", re.IGNORECASE)
+_HOLIDAY_TAIL = re.compile(r"(?<=\S)\s*(?:holidays?|break|假期|长假|小长假)$")
+_DOTTED = re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})(?![\d.])")
+_DAY_FIRST = re.compile(r"(?<![\d/.-])(1[3-9]|2\d|3[01])/(\d{1,2})(?![\d/])")
 _QUARTER = re.compile(r"^(?:end of\s+)?q([1-4])(?:\s*末)?$|^(?:第)?([一二三四])季度末?$")
 _MONTH_DAY = re.compile(r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?![\d/])")
 _MON = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
@@ -90,6 +142,24 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[–—−]", "-", text).split())
 
 
+def _canonical(text: str) -> str:
+    """``text`` (folded) in the words the rules below know: Simplified, no office hours."""
+    text = simplified(text).replace("工作天", "工作日").replace("禮拜", "礼拜")
+    text = _SHORTHAND.sub(lambda m: _SHORTHANDS[m.group().casefold()], text)
+    text = _OFFICE_HOURS.sub("", text)
+    if _CLOSE_OF_DAY.search(text):
+        rest = _CLOSE_OF_DAY.sub(" ", text).strip(" ,，:：")
+        rest = re.sub(r"^(?:on|by|before)\s+|\s+(?:on|by)$", "", rest).strip()
+        text = rest or "today"
+    text = _DAY_FIRST.sub(lambda m: f"{m.group(2)}月{m.group(1)}日", text)
+    return _DOTTED.sub(_dotted, text)
+
+
+def _dotted(match: re.Match[str]) -> str:
+    month, day = int(match.group(1)), int(match.group(2))
+    return f"{month}月{day}日" if 1 <= month <= 12 and 1 <= day <= 31 else match.group()
+
+
 def _strip_markers(text: str) -> str:
     previous = None
     while previous != text:
@@ -101,10 +171,20 @@ def _strip_markers(text: str) -> str:
 
 def parse_due(text: str, *, now: datetime, calendar: BusinessCalendar) -> Due | None:
     """The deadline ``text`` names, read relative to ``now`` (see the module docstring)."""
-    phrase = _strip_markers(fold(text))
+    phrase = _strip_markers(_canonical(fold(text)))
     if not phrase:
         return None
     today = now.date()
+    before_holiday = _before_holiday(phrase, today, calendar)
+    if before_holiday is not None:
+        return Due(before_holiday, None, _raw(text), True)
+    day_of_month = _DAY_OF_MONTH.match(phrase)
+    if day_of_month is not None:
+        # A day of the month is chosen like a date: kept as written.
+        day = _day_of_month(day_of_month, today)
+        if day is None:
+            return None
+        return Due(day, None, _raw(text), False, None, calendar.is_business_day(day))
     counted = _counted(phrase, today, calendar)
     if counted is not None:
         return _relative(counted, None, text, today, calendar)
@@ -120,7 +200,7 @@ def parse_due(text: str, *, now: datetime, calendar: BusinessCalendar) -> Due | 
 
 def parse_moment(text: str, *, now: datetime) -> When | None:
     """The date, maybe with a time, in ``text`` (``3/8`` is month/day); a time alone is None."""
-    phrase = _MONTH_DAY.sub(r"\1月\2日", fold(text))
+    phrase = _MONTH_DAY.sub(r"\1月\2日", _canonical(fold(text)))
     if _DATEISH.search(phrase) is None or now.tzinfo is None:
         return None
     return parse_when(phrase, now=now, tz=now.tzinfo)
@@ -142,6 +222,21 @@ def _raw(text: str) -> str:
     return text.strip().rstrip(" .。,，;；")
 
 
+def _before_holiday(phrase: str, today: date, calendar: BusinessCalendar) -> date | None:
+    """The last business day before the holiday ``phrase`` names (国庆节, 春节, Christmas)."""
+    named = _HOLIDAY_TAIL.sub("", phrase).removeprefix("the ").strip()
+    wanted = _HOLIDAYS.get(named) if named else _HOLIDAYS.get(phrase)
+    if wanted is None:
+        return None
+    start = calendar.next_holiday(today, wanted)
+    if start is None:
+        return None
+    day = start - timedelta(days=1)
+    while day > today and not calendar.is_business_day(day):
+        day -= timedelta(days=1)
+    return day if day >= today else None
+
+
 def _counted(phrase: str, today: date, calendar: BusinessCalendar) -> date | None:
     """Deadlines counted from ``today``: days, business days, weeks and ends of periods."""
     if phrase in _ENDS:
@@ -150,9 +245,22 @@ def _counted(phrase: str, today: date, calendar: BusinessCalendar) -> date | Non
             return today + timedelta(days=4 - today.weekday(), weeks=ahead)
         if unit == "y":
             return date(today.year, 12, 31)
+        if unit == "h":
+            end = date(today.year, 6 * ahead, 30 if ahead == 1 else 31)
+            return end if end >= today else end.replace(year=today.year + 1)
         year, month = divmod(today.month - 1 + ahead, 12)
         year, month = today.year + year, month + 1
         return date(year, month, monthcal.monthrange(year, month)[1])
+    month_end = _MONTH_END.match(phrase)
+    if month_end is not None:
+        named = month_end.group(2) or month_end.group(3)
+        number = _MONTH_NUMBERS[named] if named else zh_int(month_end.group(1))
+        if number is None or not 1 <= number <= 12:
+            return None
+        year = today.year
+        if date(year, number, monthcal.monthrange(year, number)[1]) < today - timedelta(days=183):
+            year += 1
+        return date(year, number, monthcal.monthrange(year, number)[1])
     quarter = _QUARTER.match(phrase)
     if quarter is not None:
         number = zh_int(quarter.group(1) or quarter.group(2)) or 1
@@ -169,6 +277,20 @@ def _counted(phrase: str, today: date, calendar: BusinessCalendar) -> date | Non
         if unit == "b":
             return calendar.add_business_days(today, count)
         return today + timedelta(days=count * (7 if unit == "w" else 1))
+    return None
+
+
+def _day_of_month(match: re.Match[str], today: date) -> date | None:
+    """``25日`` / ``the 15th``: the next such day; ``下月5日``: in the month after this one."""
+    number = int(match.group(2) or match.group(3))
+    later = bool(match.group(1)) and match.group(1).startswith("下")
+    year, month = today.year, today.month
+    for _ in range(3):
+        if later:
+            later = False
+        elif number <= monthcal.monthrange(year, month)[1] and date(year, month, number) >= today:
+            return date(year, month, number)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return None
 
 

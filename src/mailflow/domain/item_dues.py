@@ -17,25 +17,26 @@ from datetime import datetime
 
 from mailflow.domain.business_calendar import BusinessCalendar
 from mailflow.domain.due_dates import Due, fold, parse_due
+from mailflow.domain.script import simplified
 
-_DATE_START = re.compile(
-    r"(?<=[^\s\d])(?=(?:在|于|截止|截至)?(?:\d{1,4}\s*[-/.年月]|本周|这周|下周|下下周|周[一二三四五六日天]"
-    r"|星期|礼拜|月底|月末|本月|下月|年底|年末|明天|后天|今天|[\d一二两三四五六七八九十]+\s*个?工作日"
-    r"|\d+\s*天))"
+_ZH_DAY = (
+    r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}"
+    r"|(?<![\w.])\d{1,2}\.\d{1,2}(?![\d.])|(?:本月|下月|下个月)?\d{1,2}\s*[日号]"
+    r"|\d{1,2}\s*月\s*(?:底|末|份|中旬|上旬|下旬|初)|(?:[一二三四五六七八九十]{1,2}|\d{1,2})月底"
+    r"|(?:本|这|下下|下)?(?:周|星期|礼拜)[一二三四五六日天]|(?:本|这|下下|下)周|(?:本|下)月[底末]?|月[底末]"
+    r"|年[底末]|今年|明天|后天|今天|q[1-4]|Q[1-4]|[一二三四]季度|上半年|下半年"
+    r"|(?:国庆|春节|五一|劳动节|端午|中秋|清明|元旦|(?<![\d一二两三四五六七八九十几多])年|节)(?:节)?(?:假期|长假)?"
+    r"|[\d一二两三四五六七八九十]+\s*个?\s*(?:工作日|工作天|天|周|星期|个月)"
+)
+_DATE_START = re.compile(rf"(?<=[^\s\d])(?=(?:在|于|截止|截至)?(?:{_ZH_DAY}))")
+_ZH_DEADLINE = re.compile(
+    rf"(?:在|于|截止|截至|最晚|务必)?\s*(?:{_ZH_DAY})"
+    r"(?:\s*(?:上午|下午|晚上)?\s*\d{1,2}(?:[:：]\d{2}|点(?:半|\d{1,2}分?)?))?"
+    r"\s*(?:下班|上班|中午)?\s*(?:之前|以前|前|为止|之内|以内|内)"
 )
 # The end of a part that was meant as a date: a marker word before a short tail with a digit or
 # a near-weekday/month, or a Chinese "…前/内" with a number or 周/月 in it.
 _MEANT_EN = re.compile(r"\b(?:by|due|before|until|deadline)\s+(?P<tail>\S+(?:\s+\S+)?)$", re.I)
-_ZH_DAY = (
-    r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}"
-    r"|(?:本|这|下下|下)?(?:周|星期|礼拜)[一二三四五六日天]|(?:本|下)?月底|月末|年底|明天|后天"
-    r"|[\d一二两三四五六七八九十]+\s*个?\s*工作日|\d+\s*天"
-)
-_ZH_DEADLINE = re.compile(
-    rf"(?:在|于|截止|截至)?\s*(?:{_ZH_DAY})"
-    r"(?:\s*(?:上午|下午|晚上)?\s*\d{1,2}(?:[:：]\d{2}|点(?:半|\d{1,2}分?)?))?"
-    r"\s*(?:之前|以前|前|为止|之内|以内|内)"
-)
 _MEANT_ZH = re.compile(r"(?:\S*[\d月周]\S*(?:前|之前|以前|内))$")
 _DAY_WORDS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _DAY_WORDS += ["january", "february", "march", "april", "june", "july", "august", "september"]
@@ -46,8 +47,9 @@ def trailing_due(
     part: str, found: list[Due], meeting_start: datetime, calendar: BusinessCalendar
 ) -> str:
     """``part`` without the date phrase it ends with (appended to ``found``), else unchanged."""
+    view = simplified(part)
     starts = sorted({m.start() for m in re.finditer(r"(?<=\s)\S", part)})
-    starts += [m.start() for m in _DATE_START.finditer(part)]
+    starts += [m.start() for m in _DATE_START.finditer(view)]
     for start in sorted(set(starts)):
         if start == 0:
             continue
@@ -64,12 +66,13 @@ def due_in(
     """``part`` without its due phrase (appended to ``found``), and a phrase meant as a date
     that could not be read, if any."""
     rest = trailing_due(part, found, meeting_start, calendar) if not found else part
-    medial = _ZH_DEADLINE.search(rest)
+    medial = _ZH_DEADLINE.search(simplified(rest))
     if medial is not None:
         # "张伟 在3月15日前完成预算": Chinese puts the deadline before the verb as often as after.
-        due = parse_due(medial.group(), now=meeting_start, calendar=calendar)
+        phrase = rest[medial.start() : medial.end()]
+        due = parse_due(phrase, now=meeting_start, calendar=calendar)
         if due is None:
-            return rest, medial.group().strip()
+            return rest, phrase.strip()
         found.append(due)
         rest = (rest[: medial.start()] + " " + rest[medial.end() :]).strip(" ,，")
         rest = " ".join(rest.split())
@@ -78,9 +81,9 @@ def due_in(
 
 def _meant_as_date(text: str) -> str | None:
     """The end of ``text`` when it was written as a date but could not be read, else None."""
-    zh = _MEANT_ZH.search(text)
+    zh = _MEANT_ZH.search(simplified(text))
     if zh is not None:
-        return zh.group()
+        return text[zh.start() : zh.end()]
     match = _MEANT_EN.search(text)
     if match is None:
         return None

@@ -12,12 +12,17 @@ from datetime import date, datetime, time
 
 @dataclass(frozen=True)
 class Problem:
-    """One line the parser could not use: the line as written, why, and what to write instead."""
+    """One line the parser could not fully use: the line as written, why, what to write instead.
+
+    ``kept`` is True when an item was still made from the line (without its due date, say) and
+    the scribe should complete it; False when the line was not used at all.
+    """
 
     line: str
     reason: str
     hint: str | None = None
     code: str | None = None  # machine-readable kind, e.g. "unknown_owner", "bad_due"
+    kept: bool = False
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class ActionSpec:
     due_raw: str | None = None
     department: str | None = None
     kind: str = "action"  # "action" or "dispute" (an open question with an owner and a due date)
+    status: str | None = None  # an initial status a tracking table gave ("in_progress", "done")
 
 
 @dataclass(frozen=True)
@@ -52,3 +58,8 @@ class MinutesDoc:
     info: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def unused(self) -> tuple[Problem, ...]:
+        """The lines that looked like something but gave nothing (no item made from them)."""
+        return tuple(p for p in self.problems if not p.kept)

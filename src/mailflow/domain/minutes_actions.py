@@ -1,27 +1,32 @@
-"""Read one ACTION or DISPUTE line into an :class:`ActionSpec`: owner, task, deliverable, due.
+"""Read one action (or dispute) of the minutes into an :class:`ActionSpec`: owner, task, due.
 
-Pure. The body of the line (after the keyword) is read as follows:
+Pure. The same reader serves every way an action is written — an ``ACTION:`` line, a line under
+an actions heading, a numbered line, a free sentence, a table row — and differs only in how
+formal the place is (``context``, see :func:`~mailflow.domain.minutes_cues.find_cue`):
 
-1. It is cut into *parts* at ``;`` ``；`` ``|`` and at dashes with spaces around them (`` — ``,
-   `` - ``, ``——``), so ``Prepare the budget — @bob — by Friday`` has three parts.
+1. The text is cut into *parts* at ``;`` ``；`` ``|`` and at dashes with spaces around them
+   (`` — ``, `` - ``, ``——``), so ``Prepare the budget — @bob — by Friday`` has three parts.
 2. Labelled fields are taken out wherever they stand: ``deliverable:`` / ``交付物：`` / ``产出：``,
    ``due:`` / ``deadline:`` / ``截止：`` / ``期限：``, ``owner:`` / ``负责人：`` / ``责任人：``.
    Chinese labels need no space before them (``准备预算交付物：预算表``).
-3. The owner is the owner label if there is one; else the names the first part starts with
-   (``@bob``, ``bob@example.com``, ``张伟``, ``Bob Smith``, ``财务部`` meaning its head); else a
-   later part that is only a name (``— @bob —``); else an ``@mention`` or address anywhere
-   (``Book the venue @emma by 3/12``). Two names in one run, or two different owners found in
-   different places, are refused (one owner per item).
+3. The owner is the owner label if there is one; else the person the first part that names one
+   gives the task to (:func:`~mailflow.domain.minutes_cues.find_cue`: ``@bob …``, ``张伟：…``,
+   ``由市场部负责…``, ``请张伟于…``, ``Bob to …``, ``… (Bob)``); else, in a list of actions, an
+   ``@mention`` or address anywhere. When several people are named together (``张伟、李娜``) the
+   first owns the item and the scribe is told. A department means its head.
 4. The due date is the due label if there is one; else a part that is only a date
-   (``— by Friday``); else a date phrase ending a part (``… by Friday``, ``… due 3/8``,
-   ``准备预算 3月8日前``) or a Chinese ``…前/内`` deadline before the verb (``在3月15日前完成``),
-   see :mod:`mailflow.domain.item_dues`; all read by :func:`mailflow.domain.due_dates.parse_due`
-   against the meeting's start. A phrase meant as a date that cannot be read (``3月32日前``,
-   ``by Fridya``) is a problem rather than part of the task.
-5. What is left is the task; a leading ``to`` / ``will`` / ``负责`` after the owner is dropped.
+   (``— by Friday``); else a date phrase in a part: at its end (``… by Friday``, ``准备预算
+   3月8日前``), in brackets (``(due 3/14)``), after ``by`` / ``before`` (``send it by Friday to
+   the board``) or, in Chinese, before the verb (``在3月15日前完成``); see
+   :mod:`mailflow.domain.item_dues`, all read by :func:`mailflow.domain.due_dates.parse_due`
+   against the meeting's start.
+5. What is left is the task, cleaned (:func:`clean_task`).
 
-Any problem refuses the whole line (no item is created without its owner or with half a due
-date); a DISPUTE may have no owner at all, but a name it gives must resolve.
+An owner that cannot be resolved (unknown, two people of that name, nobody named) refuses the
+line: no item is guessed. A due date that cannot be read, lies before the meeting or comes twice
+does not: the item is made (without the date, or with the first) and the problem is kept with it
+(``Problem.kept``), so the scribe can complete it. A DISPUTE may have no owner at all, but a
+name it gives must resolve.
 """
 
 from __future__ import annotations
@@ -34,21 +39,38 @@ from mailflow.domain.business_calendar import BusinessCalendar
 from mailflow.domain.due_dates import Due, fold, parse_due
 from mailflow.domain.item_dues import due_in, trailing_due
 from mailflow.domain.minutes import ActionSpec, Problem
+from mailflow.domain.minutes_cues import OwnerCue, find_cue
 from mailflow.domain.owners import Named, People, describe
 from mailflow.domain.problem_messages import is_chinese, problem
+from mailflow.domain.script import simplified
 
-_PARTS = re.compile(r"\s*[;；|]\s*|\s+[—–-]{1,2}\s+|\s*——\s*")
+_PARTS = re.compile(r"\s*[;；|｜]\s*|\s+[—–-]{1,2}\s+|\s*——\s*")
 _LABEL = re.compile(
     r"(?:(?<![\w])(?P<en>deliverables?|output|due(?:\s+date)?|deadline|owner|assignee)\s*[:：]"
-    r"|(?P<zh>交付物|交付成果|产出物?|截止(?:日期|时间)?|截至|期限|负责人|责任人|牵头人?)\s*[:：]?)",
+    r"|(?P<zh>交付物|交付成果|输出物|产出物?|截止(?:日期|时间)?|截至|完成时间|完成期限|期限|时限)"
+    r"\s*[:：]?|(?P<who>负责人|责任人|牵头人)\s*[:：])",
     re.IGNORECASE,
 )
 _FIELD = {"deliverable": "deliverable", "deliverables": "deliverable", "output": "deliverable"}
-_FIELD |= dict.fromkeys(("交付物", "交付成果", "产出", "产出物"), "deliverable")
+_FIELD |= dict.fromkeys(("交付物", "交付成果", "产出", "产出物", "输出物"), "deliverable")
 _FIELD |= dict.fromkeys(("due", "due date", "deadline", "截止", "截止日期", "截止时间"), "due")
-_FIELD |= dict.fromkeys(("截至", "期限"), "due")
+_FIELD |= dict.fromkeys(("截至", "期限", "完成时间", "完成期限", "时限"), "due")
 _FIELD |= dict.fromkeys(("owner", "assignee", "负责人", "责任人", "牵头", "牵头人"), "owner")
-_TASK_LEAD = re.compile(r"^(?:[:：,，\-—]\s*)*(?:(?:to|will)\s+(?=\w)|负责\s*)?", re.IGNORECASE)
+_LEAD = re.compile(
+    r"^(?:[\s:：,，;；、.。\-—–>→]|(?:to|will|shall|please|pls|plz)\s+(?=\w)"
+    r"|(?:负责|牵头|来|于|在(?=\S)|会后|随后|麻烦|帮忙)(?!人))+",
+    re.IGNORECASE,
+)
+_DECIDED = re.compile(
+    r"^(?:会议)?(?:议定|决定|同意|要求|明确|确定|决议|强调|指出|认为)(?:[:：，,]\s*|(?=\S))"
+)
+_TAIL = re.compile(r"(?:[，,]?\s*(?:并|并且)?(?:按时|尽快)?(?:之前|前)?完成|[\s.。,，;；、:：])+$")
+_EMPTY_BRACKETS = re.compile(r"[(（\[【]\s*[)）\]】]")
+_REPORTED = re.compile(
+    r"表示|指出|提出|认为|汇报|介绍|提到|建议|会上|会议|经讨论|讨论|同意|决定|要求|强调"
+    r"|\b(?:next steps|actions?|follow[- ]ups?|todo|we|agreed|said|noted)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -59,11 +81,15 @@ class _Fields:
 
 @dataclass
 class ParsedItem:
-    """What one line gave: the item, or the problems that refused it, and notes for the scribe."""
+    """What one line gave: the item, or the problems that refused it, and notes for the scribe.
+
+    ``problems`` with ``kept=True`` came with an item (it lacks its due date, say).
+    """
 
     spec: ActionSpec | None
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    assigned: bool = True  # the owner was given the task plainly, not only reported to act
 
 
 def parse_item(
@@ -74,65 +100,145 @@ def parse_item(
     people: People,
     meeting_start: datetime,
     calendar: BusinessCalendar,
+    context: str = "list",
 ) -> ParsedItem:
-    """The ACTION (``kind="action"``) or DISPUTE (``kind="dispute"``) in ``body``."""
+    """The ACTION (``kind="action"``) or DISPUTE (``kind="dispute"``) in ``body``.
+
+    ``context`` is ``list`` for an ``ACTION:`` line or a line under an actions heading, ``item``
+    for a numbered line elsewhere and ``text`` for running text (see the module docstring).
+    """
     fields = _split(body)
-    owners, parts, issue = _owner(fields, people, line, required=kind == "action")
-    if issue is not None:
-        return ParsedItem(None, [issue])
-    found: list[Due] = []
+    owned = _owner(fields, people, line, required=kind == "action", context=context)
+    if isinstance(owned, Problem):
+        return ParsedItem(None, [owned])
+    owners, parts, assigned = owned
     problems: list[Problem] = []
+    found: list[Due] = []
     for text in fields.labelled.get("due", []):
         labelled = parse_due(text, now=meeting_start, calendar=calendar)
         if labelled is None:
-            problems.append(problem("bad_due", line, raw=text))
+            problems.append(problem("due_unreadable", line, raw=text))
         else:
             found.append(labelled)
     task_parts: list[str] = []
     for index, part in enumerate(parts):
-        if index and not fields.labelled.get("due"):
-            whole = parse_due(part, now=meeting_start, calendar=calendar)
+        if not fields.labelled.get("due"):
+            whole = parse_due(part, now=meeting_start, calendar=calendar) if index else None
             if whole is not None:
                 found.append(whole)
                 continue
+            part = _bracketed_due(part, found, meeting_start, calendar)
         rest, unreadable = due_in(part, found, meeting_start, calendar)
-        if unreadable is not None:
-            problems.append(problem("bad_due", line, raw=unreadable))
+        if not found and not fields.labelled.get("due"):
+            rest = _due_after_by(rest, found, meeting_start, calendar)
+        if unreadable is not None and not found:
+            problems.append(problem("due_unreadable", line, raw=unreadable))
+            rest = rest.replace(unreadable, " ", 1)
         task_parts.append(rest)
     deliverables = fields.labelled.get("deliverable", [])
     if deliverables and not found:
         deliverables[-1] = trailing_due(deliverables[-1], found, meeting_start, calendar)
-    task = _TASK_LEAD.sub("", "; ".join(p for p in task_parts if p)).strip(" .。,，;；")
-    if len({(d.day, d.time) for d in found}) > 1:
-        problems.append(problem("two_dues", line, raws=", ".join(d.raw for d in found)))
-    due = found[0] if found else None
+    task = clean_task("; ".join(p for p in task_parts if clean_task(p)))
+    if not task:
+        return ParsedItem(None, [problem("no_task", line)])
+    due = _one_due(found, line, problems)
     if due is not None and due.day < meeting_start.date():
         problems.append(
-            problem(
-                "due_before_meeting",
-                line,
-                day=due.day.isoformat(),
-                meeting=str(meeting_start.date()),
-            )
+            problem("due_in_past", line, day=due.day.isoformat(), meeting=str(meeting_start.date()))
         )
-    if not task:
-        problems.append(problem("no_task", line))
-    if problems:
-        return ParsedItem(None, problems[:1])
+        due = None
     owner = owners[0] if owners else None
+    if len(owners) > 1:
+        names = (
+            "、".join(n.raw for n in owners)
+            if is_chinese(line)
+            else ", ".join(n.raw for n in owners)
+        )
+        problems.append(problem("co_owners", line, names=names, owner=owner.raw if owner else ""))
+    if (
+        due is None
+        and kind == "action"
+        and not any(p.code.startswith("due") for p in problems if p.code)
+    ):
+        problems.append(problem("no_due", line))
     person = owner.person if owner else None
     spec = ActionSpec(
         owner=person.email if person else None,
         owner_raw=owner.raw if owner else "",
         task=task,
-        deliverable="; ".join(d for d in deliverables if d) or None,
+        deliverable="; ".join(clean_task(d) for d in deliverables if clean_task(d)) or None,
         due=due.day if due else None,
         due_time=due.time if due else None,
         due_raw=due.raw if due else None,
         department=person.department if person else None,
         kind=kind,
     )
-    return ParsedItem(spec, [], _due_notes(due, task, line, calendar))
+    return ParsedItem(spec, problems, due_notes(due, task, line, calendar), assigned)
+
+
+def clean_task(text: str) -> str:
+    """The task as it should read in a tracker: no leading cue words ("to", "负责", "会议决定："),
+    no trailing "完成" or punctuation, no empty brackets, single spaces."""
+    text = " ".join(_EMPTY_BRACKETS.sub(" ", text).split())
+    view = simplified(text)  # the patterns are Simplified; cuts apply to the text as written
+    previous = None
+    while previous != text:
+        previous = text
+        for pattern in (_LEAD, _DECIDED):
+            match = pattern.match(view)
+            if match is not None and match.end():
+                text, view = text[match.end() :], view[match.end() :]
+        tail = _TAIL.search(view)
+        if tail is not None and tail.start() < len(view):
+            text, view = text[: tail.start()], view[: tail.start()]
+    return text.strip()
+
+
+def _one_due(found: list[Due], line: str, problems: list[Problem]) -> Due | None:
+    distinct = list({(d.day, d.time): d for d in found}.values())
+    if len(distinct) > 1:
+        raws = ", ".join(d.raw for d in distinct)
+        problems.append(problem("due_ambiguous", line, raws=raws, first=distinct[0].raw))
+    return distinct[0] if distinct else None
+
+
+_BRACKETED = re.compile(
+    r"[(（\[【]\s*(?:due(?:\s+date)?|deadline|by|截止(?:日期|时间)?|期限|完成时间)?\s*[:：]?\s*"
+    r"(?P<when>[^()（）\[\]【】]{1,30}?)\s*[)）\]】]"
+)
+_BY = re.compile(
+    r"\b(?:by|before|due(?:\s+(?:date|by|on))?|deadline|no\s+later\s+than|not\s+later\s+than"
+    r"|until|till|on\s+or\s+before)\s+",
+    re.IGNORECASE,
+)
+
+
+def _bracketed_due(
+    part: str, found: list[Due], meeting_start: datetime, calendar: BusinessCalendar
+) -> str:
+    """``part`` without a due date written in brackets ("(due 3/14)", "（周五前）")."""
+    for match in _BRACKETED.finditer(part):
+        due = parse_due(match.group("when"), now=meeting_start, calendar=calendar)
+        if due is not None:
+            found.append(due)
+            return (part[: match.start()] + " " + part[match.end() :]).strip()
+    return part
+
+
+def _due_after_by(
+    part: str, found: list[Due], meeting_start: datetime, calendar: BusinessCalendar
+) -> str:
+    """``part`` without a "by DATE" inside it ("send the deck by Friday to the board")."""
+    for match in _BY.finditer(part):
+        words = part[match.end() :].split(" ")
+        for size in range(min(len(words), 5), 0, -1):
+            phrase = " ".join(words[:size]).rstrip(" ,.;")
+            due = parse_due(phrase, now=meeting_start, calendar=calendar) if phrase else None
+            if due is not None:
+                found.append(due)
+                after = " ".join(words[size:])
+                return (part[: match.start()] + " " + after).strip()
+    return part
 
 
 def _split(body: str) -> _Fields:
@@ -143,67 +249,110 @@ def _split(body: str) -> _Fields:
         if head.strip():
             fields.parts.append(head.strip())
         for label, following in zip(labels, [*labels[1:], None][: len(labels)], strict=True):
-            name = fold(label["en"] or label["zh"])
+            name = fold(label["en"] or label["zh"] or label["who"])
             value = part[label.end() : following.start() if following else len(part)].strip()
             fields.labelled.setdefault(_FIELD[name], []).append(value.strip(" ,，"))
     return fields
 
 
 def _owner(
-    fields: _Fields, people: People, line: str, *, required: bool
-) -> tuple[list[Named], list[str], Problem | None]:
-    """The owner run, the parts without it, or the problem with the owner."""
+    fields: _Fields, people: People, line: str, *, required: bool, context: str
+) -> tuple[list[Named], list[str], bool] | Problem:
+    """The owner and the others named with them, the parts without them, and whether the
+    owner was plainly assigned; or the problem."""
     parts = list(fields.parts)
-    runs: list[list[Named]] = []
+    named: list[Named] = []
+    assigned = True
     for value in fields.labelled.get("owner", []):
         names, rest = people.run(value)
         if rest or not names:
-            return (
-                [],
-                parts,
-                problem("unknown_owner", line, name=value, suggest=people.suggestion(value, line)),
+            return problem(
+                "unknown_owner", line, name=value, suggest=people.suggestion(value, line)
             )
-        runs.append(names)
-    if not runs and parts:
-        names, rest = people.run(parts[0])
-        if names:
-            runs.append(names)
-            parts[0] = rest
-        for index in range(1, len(parts)):
-            names, rest = people.run(parts[index])
+        named.extend(names)
+    if not named:
+        cues = [(i, find_cue(part, people, context=context)) for i, part in enumerate(parts)]
+        # A name the directory knows wins over an unknown one found in an earlier part.
+        known = [
+            (i, c) for i, c in cues if c is not None and c.named.resolution.status != "unknown"
+        ]
+        unknown = [(i, c) for i, c in cues if c is not None]
+        for index, cue in (known or unknown)[:1]:
+            named = [cue.named, *cue.others]
+            parts[index] = _without_cue(parts[index], cue)
+            assigned = cue.strong
+    if context == "list":
+        # "Prepare the budget — @bob — @alice": a part that is only names names the owners.
+        for index, part in enumerate(parts):
+            names, rest = people.run(part)
             if names and not rest:
-                runs.append(names)
+                named.extend(names)
                 parts[index] = ""
-        # "Book the venue @emma by 3/12": a mention elsewhere names the owner only when nothing
-        # else did; after an owner, "with @alice" is part of the task.
-        for index, part in enumerate(parts if not runs else []):
+    if not named and context == "list":
+        # "Book the venue @emma by 3/12": a mention anywhere names the owner.
+        for index, part in enumerate(parts):
             names, rest = people.mentions(part)
             if names:
-                runs.append(names)
+                named = names
                 parts[index] = rest
-    named = [n for run in runs for n in run]
-    unknown = next((n for n in named if n.resolution.status == "unknown"), None)
-    if unknown is not None:
-        hint = people.suggestion(unknown.raw, line)
-        return [], parts, problem("unknown_owner", line, name=unknown.raw, suggest=hint)
-    vague = next((n for n in named if n.resolution.ambiguous), None)
-    if vague is not None:
-        listed = ", ".join(describe(p) for p in vague.resolution.candidates)
-        return [], parts, problem("ambiguous_owner", line, name=vague.raw, candidates=listed)
-    emails = {n.person.email for n in named if n.person}
-    if len(emails) > 1:
-        return [], parts, problem("two_owners", line, names=", ".join(n.raw for n in named))
-    if not named:
+                break
+    issue = _unresolved(named, people, line)
+    if issue is not None:
+        return issue
+    if not named and required:
         word = people.leading_word(parts[0]) if parts else None
-        if word is not None and (required or word.startswith("@") or "@" in word):
-            hint = people.suggestion(word, line)
-            return [], parts, problem("unknown_owner", line, name=word, suggest=hint)
-        if required:
-            return [], parts, problem("no_owner", line)
-    return named[:1], [p for p in parts if p], None
+        if word is not None:
+            return problem("unknown_owner", line, name=word, suggest=people.suggestion(word, line))
+        return problem("no_owner", line)
+    unique: list[Named] = []
+    for one in named:
+        if one.person is not None and all(u.person != one.person for u in unique):
+            unique.append(one)
+    return unique, [p for p in parts if p.strip()], assigned
 
 
-def _due_notes(due: Due | None, task: str, line: str, calendar: BusinessCalendar) -> list[str]:
+def _unresolved(named: list[Named], people: People, line: str) -> Problem | None:
+    first = named[0] if named else None
+    if first is None:
+        return None
+    if first.resolution.status == "unknown":
+        return problem(
+            "unknown_owner", line, name=first.raw, suggest=people.suggestion(first.raw, line)
+        )
+    if first.resolution.ambiguous:
+        listed = ", ".join(describe(p) for p in first.resolution.candidates)
+        return problem("ambiguous_owner", line, name=first.raw, candidates=listed)
+    return None
+
+
+def _without_cue(text: str, cue: OwnerCue) -> str:
+    """``text`` without the owner's words, the helpers, and the side that is not the task."""
+    cuts = sorted([(cue.start, cue.end), *cue.removed])
+    pieces: list[str] = []
+    position = 0
+    for start, end in cuts:
+        if start >= position:
+            pieces.append(text[position:start])
+            position = end
+    before = " ".join(pieces[:1]).strip()
+    after = " ".join([*pieces[1:], text[position:]]).strip()
+    if cue.keep == "around" or (cue.keep == "after" and _topic(before)):
+        # "奖品采购何经理负责，周四前下单": the words before the owner say what the task is about.
+        return f"{before} {after}".strip()
+    if cue.keep == "tail" and not clean_task(after):
+        return before
+    return after
+
+
+def _topic(before: str) -> bool:
+    """Whether the words before an owner are the task's subject, not a label or a report."""
+    stripped = before.strip()
+    if not stripped or stripped[-1:] in ":：" or len(stripped) > 40:
+        return False
+    return _REPORTED.search(simplified(stripped)) is None
+
+
+def due_notes(due: Due | None, task: str, line: str, calendar: BusinessCalendar) -> list[str]:
     """What the scribe should know about how the due date of ``task`` was read."""
     if due is None:
         return []

@@ -1,46 +1,50 @@
-"""Turn the scribe's minutes text into a :class:`~mailflow.domain.minutes.MinutesDoc`.
+"""Turn the scribe's minutes into a :class:`~mailflow.domain.minutes.MinutesDoc`.
 
-Pure: text (HTML already converted with :func:`mailflow.inbound.mailtext.html_to_text`), the
-meeting's start, the people directory and the business calendar in, values out. The caller passes
-only the new text of the mail (quotes cut).
+Pure: text (HTML already converted by :func:`mailflow.inbound.reply_html.html_reply_text`, tables
+as tab-separated rows), tables from attachments, the meeting's start, the people directory and
+the business calendar in, values out. The caller passes only the new text of the mail.
 
-The grammar, one item per line (details in the modules named):
+Minutes are read the way people write them, in any mix (details in the modules named):
 
-- lines, bullets, numbering, sections and continuations: :mod:`mailflow.domain.minutes_lines`;
-- ``DECISION:`` / ``决议：`` / ``决定：`` — the text is the decision;
-- ``ACTION:`` / ``行动项：`` / ``待办：`` and ``DISPUTE:`` / ``争议：`` — owner, task,
-  deliverable and due date: :mod:`mailflow.domain.minutes_actions`, e.g.
-  ``ACTION: @bob Prepare the budget; deliverable: spreadsheet; due: 2025-03-08``,
-  ``行动项：张伟 准备预算 交付物：预算表 截止：3月8日前``,
-  ``ACTION: Prepare the budget — @bob — by Friday``;
-- ``NEXT:`` / ``下次会议：`` — date and time, place, topic, in any order, optionally labelled
-  (``time:``/``时间：``, ``place:``/``地点：``, ``topic:``/``议题：``), e.g.
-  ``NEXT: 2025-03-14 10:00; Room 301; budget review`` or
-  ``下次会议：3月14日上午10点 301会议室 预算评审``;
-  a place is recognised by words such as Room, Zoom, 会议室, 线上; the rest is the topic;
-- ``ATTENDEES:`` / ``出席：`` — names, aliases or addresses separated by ``,`` ``、`` ``;`` or
-  spaces; a note in parentheses (``(remote)``, ``（线上）``) is ignored;
-- ``INFO:`` / ``备注：`` — kept as information.
+- lines, bullets, numbering, headings, sections and tables: :mod:`mailflow.domain.minutes_lines`;
+- keyword lines, mailflow's documented syntax: ``DECISION:`` / ``决议：``, ``ACTION:`` /
+  ``行动项：``, ``DISPUTE:`` / ``争议：``, ``NEXT:`` / ``下次会议：``, ``ATTENDEES:`` / ``出席：``,
+  ``INFO:`` / ``备注：``;
+- headings and the lines under them: 一、会议决议 / 二、待办事项 / 三、遗留问题 / 下次会议安排,
+  Decisions / Action items / Next steps / Open issues / Next meeting;
+- action tables by what their columns mean: :mod:`mailflow.domain.minutes_tables`;
+- free sentences that give someone a task, in any section: 由X负责…前, 请X于…, X牵头Y配合,
+  责成X, @X, "X to … by …", "X will …": :mod:`mailflow.domain.minutes_cues`;
+- each action's owner, task, deliverable and due date: :mod:`mailflow.domain.minutes_actions`;
+- ``NEXT`` — date and time, place, topic, in any order, optionally labelled (``time:``/``时间：``,
+  ``place:``/``地点：``, ``topic:``/``议题：``), e.g. ``NEXT: 2025-03-14 10:00; Room 301; budget
+  review`` or ``下次会议：3月14日上午10点 301会议室 预算评审``;
+- ``ATTENDEES`` — names, aliases or addresses separated by ``,`` ``、`` ``;`` or spaces; a note
+  in parentheses (``(remote)``, ``（线上）``) is ignored.
 
-What cannot be resolved (an unknown, ambiguous or second owner, an unreadable or past due date) is
-not guessed: the line becomes a :class:`~mailflow.domain.minutes.Problem` with what to write
-instead, and the rest of the minutes still parse. ``notes`` tell the scribe how a deadline was
-adjusted (a relative deadline moved off a holiday, an absolute one on a non-business day).
+Nothing is guessed and nothing is dropped in silence: a line or table row that looks like an
+action but cannot become an item (an unknown, ambiguous or missing owner) is a
+:class:`~mailflow.domain.minutes.Problem` with what to write instead; an item made without its
+due date carries a kept problem saying so. Sentences that give everyone a standing duty
+(各部门负责人要…) and lines that are only a signature are not actions.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from mailflow.domain.business_calendar import BusinessCalendar
-from mailflow.domain.directory import Directory
-from mailflow.domain.due_dates import cuttable, fold, parse_moment
+from mailflow.domain.directory import Directory, Resolution, normalise
+from mailflow.domain.due_dates import cuttable, fold, parse_due, parse_moment
 from mailflow.domain.minutes import ActionSpec, MinutesDoc, NextMeetingSpec, Problem
-from mailflow.domain.minutes_actions import parse_item
+from mailflow.domain.minutes_actions import ParsedItem, clean_task, due_notes, parse_item
+from mailflow.domain.minutes_cues import find_cue, is_standing_duty
 from mailflow.domain.minutes_lines import Entry, split_entries
-from mailflow.domain.owners import People, describe
+from mailflow.domain.minutes_tables import Table, read_table, status_of
+from mailflow.domain.owners import Named, People, describe, people_of
 from mailflow.domain.problem_messages import problem
 from mailflow.domain.when import When
 
@@ -63,6 +67,17 @@ _PLACE_LEAD = re.compile(r"^(?:at|in|@|在|于)\s*", re.IGNORECASE)
 _DIGITISH = re.compile(r"\d|(?:周|星期|礼拜)[一二三四五六日天]|明天|后天")
 _ATTENDEE_SPLIT = re.compile(r"\s*[,，、;；/]\s*")
 _ASIDE = re.compile(r"[(（][^)）]*[)）]")
+_SENTENCES = re.compile(r"(?<=[。；;！？!?])\s*|(?<=[A-Za-z0-9)][.])\s+(?=[A-Z@])")
+_COMMAS = re.compile(r"(?<=[，,])")
+_CONTACT = re.compile(
+    r"^(?:(?:tel|phone|mobile|fax|ext|手机|电话|分机|传真|邮箱|e-?mail|地址|address|www\.|http)"
+    r"|[+\d][\d\s()+-]{6,}$)",
+    re.IGNORECASE,
+)
+# What people put in an owner cell when there is no owner yet.
+_NOBODY = re.compile(
+    r"^(?:待定|待确认|未定|暂无|无|待分配|待指定|tbd|tbc|n/?a|none|-+|—+|\?+|？+|/)$", re.IGNORECASE
+)
 
 
 @dataclass
@@ -76,41 +91,53 @@ class _Collected:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    def take(self, parsed: ParsedItem) -> None:
+        self.problems.extend(parsed.problems)
+        self.notes.extend(parsed.notes)
+        if parsed.spec is not None:
+            target = self.actions if parsed.spec.kind == "action" else self.disputes
+            target.append(parsed.spec)
+
+
+@dataclass(frozen=True)
+class _Reader:
+    people: People
+    meeting_start: datetime
+    calendar: BusinessCalendar
+
+    def item(self, body: str, line: str, kind: str, context: str) -> ParsedItem:
+        return parse_item(
+            body,
+            line,
+            kind=kind,
+            people=self.people,
+            meeting_start=self.meeting_start,
+            calendar=self.calendar,
+            context=context,
+        )
+
 
 def parse_minutes(
-    text: str, *, meeting_start: datetime, directory: Directory, calendar: BusinessCalendar
+    text: str,
+    *,
+    meeting_start: datetime,
+    directory: Directory,
+    calendar: BusinessCalendar,
+    tables: Sequence[Table] = (),
+    sender: str | None = None,
 ) -> MinutesDoc:
-    """The decisions, items, next meeting and attendees in ``text`` (see the module docstring).
+    """The decisions, items, next meeting and attendees in ``text`` and ``tables`` (the
+    attachments'), see the module docstring.
 
     ``meeting_start`` is aware and in the meeting's zone: relative dates count from its day.
+    ``sender`` is the address of who wrote the minutes: "由我负责" gives them the item.
     """
-    people = People(directory)
+    reader = _Reader(people_of(directory).written_by(sender), meeting_start, calendar)
     found = _Collected()
-    for entry in split_entries(text):
-        if entry.kind == "decision":
-            found.decisions.append(entry.body)
-        elif entry.kind == "info":
-            found.info.append(entry.body)
-        elif entry.kind in ("action", "dispute"):
-            item = parse_item(
-                entry.body,
-                entry.line,
-                kind=entry.kind,
-                people=people,
-                meeting_start=meeting_start,
-                calendar=calendar,
-            )
-            found.problems.extend(item.problems)
-            found.notes.extend(item.notes)
-            if item.spec is not None:
-                (found.actions if entry.kind == "action" else found.disputes).append(item.spec)
-        elif entry.kind == "attendees":
-            _attendees(entry, people, found)
-        elif found.next_meeting is not None:
-            found.problems.append(problem("two_next", entry.line))
-        else:
-            spec = _next_meeting(entry, meeting_start, found)
-            found.next_meeting = spec
+    entries = split_entries(text)
+    entries += [Entry("table", "", "\n".join(t.lines), "list", None, t) for t in tables]
+    for entry in entries:
+        _read_entry(entry, reader, found)
     return MinutesDoc(
         decisions=tuple(found.decisions),
         actions=tuple(found.actions),
@@ -120,6 +147,216 @@ def parse_minutes(
         info=tuple(found.info),
         problems=tuple(found.problems),
         notes=tuple(found.notes),
+    )
+
+
+def _read_entry(entry: Entry, reader: _Reader, found: _Collected) -> None:
+    if entry.kind == "decision":
+        found.decisions.append(entry.body)
+        # 会议决定：由信息部负责采购服务器 — a decision that gives someone the work is an item too.
+        _sentences(entry, reader, found, context="item", required=False)
+    elif entry.kind == "info":
+        found.info.append(entry.body)
+    elif entry.kind == "action":
+        _sentences(entry, reader, found, context="list", required=True)
+    elif entry.kind == "dispute":
+        found.take(reader.item(entry.body, entry.line, "dispute", "list"))
+    elif entry.kind == "attendees":
+        _attendees(entry, reader.people, found)
+    elif entry.kind == "next":
+        if found.next_meeting is not None:
+            found.problems.append(problem("two_next", entry.line))
+        else:
+            found.next_meeting = _next_meeting(entry, reader.meeting_start, found)
+    elif entry.kind == "table" and entry.table is not None:
+        _table(entry, entry.table, reader, found)
+    elif entry.kind == "text" and entry.section not in ("dispute", "next", "attendees"):
+        _sentences(entry, reader, found, context=entry.context, required=False)
+
+
+def _sentences(
+    entry: Entry, reader: _Reader, found: _Collected, *, context: str, required: bool
+) -> None:
+    """The items in ``entry``, one per sentence or clause that names its owner.
+
+    In a list of actions a clause that names nobody belongs to the item around it
+    (``张伟负责汇总预算；交付物：预算表``, ``需尽快确定供应商；由张伟负责``); in running text it is
+    left out, since it is most often someone's report.
+    """
+    body = entry.body
+    if not entry.explicit and _not_an_action(body, reader.people):
+        return
+    groups: list[list[str]] = []
+    owned: list[bool] = []
+    for clause in _clauses(body, reader.people, context):
+        cue = find_cue(clause, reader.people, context=context) is not None
+        if cue and groups and not owned[-1] and context != "text":
+            groups[-1].append(clause)
+            owned[-1] = True
+        elif cue or (context != "text" and not groups):
+            groups.append([clause])
+            owned.append(cue)
+        elif context != "text":
+            groups[-1].append(clause)
+    for clauses, has_owner in zip(groups, owned, strict=True):
+        text = "; ".join(c.strip(" ;；。") for c in clauses if c.strip(" ;；。"))
+        if not text or not (has_owner or required):
+            continue
+        if not entry.explicit and _not_an_action(text, reader.people):
+            continue
+        line = entry.line if len(groups) == 1 else text
+        parsed = reader.item(text, line, "action", context)
+        if parsed.spec is not None and parsed.spec.due is None and _needs_due(entry, parsed):
+            continue
+        found.take(parsed)
+
+
+def _needs_due(entry: Entry, parsed: ParsedItem) -> bool:
+    """Whether an item read from ``entry`` counts only with a due date: a decision ("由法务部
+    审阅后再签署") or a report of the discussion is a task when it says by when; so is a
+    sentence that only reports someone will act ("研发部需…")."""
+    if entry.explicit or entry.kind == "action":
+        return False
+    if entry.kind == "decision" or entry.section in ("decision", "other"):
+        return True
+    return not parsed.assigned
+
+
+def _clauses(body: str, people: People, context: str) -> list[str]:
+    """``body`` cut into sentences, and a sentence cut at a comma where a second owner starts
+    (``张伟负责预算，李娜负责场地``)."""
+    clauses: list[str] = []
+    for sentence in _SENTENCES.split(body):
+        current = ""
+        current_owned = False
+        for piece in (p for p in _COMMAS.split(sentence) if p):
+            cue = find_cue(piece.strip(), people, context=context)
+            starts_owner = cue is not None and cue.start == 0 and cue.keep == "after"
+            if current and current_owned and starts_owner:
+                clauses.append(current)
+                current, current_owned = piece, True
+            else:
+                current += piece
+                current_owned = current_owned or cue is not None
+        if current.strip():
+            clauses.append(current)
+    return [c.strip().rstrip("，,") for c in clauses if c.strip()]
+
+
+def _not_an_action(text: str, people: People) -> bool:
+    """A standing duty for everyone, a signature or contact line, or only names."""
+    stripped = text.strip(" .。,，;；:：")
+    if is_standing_duty(stripped) or _CONTACT.match(stripped):
+        return True
+    names, rest = people.run(stripped)
+    return bool(names) and not clean_task(rest)
+
+
+def _table(entry: Entry, table: Table, reader: _Reader, found: _Collected) -> None:
+    actions = read_table(table)
+    if actions is None:
+        return
+    for cells, line in actions.rows:
+        parsed = _row(cells, line, reader)
+        if parsed is not None:
+            found.take(parsed)
+
+
+def _row(cells: dict[str, str], line: str, reader: _Reader) -> ParsedItem | None:
+    """One data row of an action table as an item, or the problem that refuses it."""
+    task = clean_task(cells.get("task", ""))
+    owner_text = cells.get("owner", "")
+    department = cells.get("dept", "")
+    if not task:
+        if owner_text or cells.get("due"):
+            return ParsedItem(None, [problem("no_task", line)])
+        return None
+    people = reader.people
+    if _NOBODY.match(owner_text):
+        owner_text = ""
+    owners, _ = people.run(owner_text) if owner_text else ([], "")
+    if owners and owners[0].resolution.ambiguous and department:
+        owners[0] = _told_apart(owners[0], department, people)
+    if owner_text and not owners:
+        word = owner_text.split()[0]
+        unknown = people.resolve(word)
+        if unknown.resolution.status == "unknown" and is_standing_duty(owner_text):
+            return None
+        return _refused_owner(unknown.raw, owner_text, line, people)
+    if not owners and department:
+        owners, _rest = people.run(department)
+    if not owners:
+        code = "table_no_owner" if not department else "unknown_owner"
+        if department:
+            return ParsedItem(
+                None,
+                [problem(code, line, name=department, suggest=people.suggestion(department, line))],
+            )
+        return ParsedItem(None, [problem(code, line)])
+    first = owners[0]
+    if first.resolution.status != "found":
+        return _refused_owner(first.raw, owner_text or department, line, people)
+    body = task
+    due_text = cells.get("due", "")
+    problems: list[Problem] = []
+    due = (
+        parse_due(due_text, now=reader.meeting_start, calendar=reader.calendar)
+        if due_text
+        else None
+    )
+    if due_text and due is None:
+        problems.append(problem("due_unreadable", line, raw=due_text))
+    elif due is not None and due.day < reader.meeting_start.date():
+        problems.append(
+            problem(
+                "due_in_past",
+                line,
+                day=due.day.isoformat(),
+                meeting=str(reader.meeting_start.date()),
+            )
+        )
+        due = None
+    elif due is None:
+        problems.append(problem("no_due", line))
+    others = [n for n in owners[1:] if n.person is not None and n.person != first.person]
+    if others:
+        names = "、".join(n.raw for n in owners)
+        problems.append(problem("co_owners", line, names=names, owner=first.raw))
+    person = first.person
+    assert person is not None
+    spec = ActionSpec(
+        owner=person.email,
+        owner_raw=first.raw,
+        task=body,
+        deliverable=clean_task(cells.get("deliverable", "")) or None,
+        due=due.day if due else None,
+        due_time=due.time if due else None,
+        due_raw=due.raw if due else None,
+        department=person.department,
+        status=status_of(cells.get("status", "")),
+    )
+    return ParsedItem(spec, problems, due_notes(due, body, line, reader.calendar))
+
+
+def _told_apart(named: Named, department: str, people: People) -> Named:
+    """An ambiguous name told apart by the row's department column (王伟 | 人事部)."""
+    head = people.resolve(department).person
+    wanted = normalise(head.department if head and head.department else department)
+    match = [p for p in named.resolution.candidates if normalise(p.department or "") == wanted]
+    if len(match) != 1:
+        return named
+    resolution = Resolution(named.raw, "found", match[0], (match[0],), named.resolution.via)
+    return Named(named.raw, resolution)
+
+
+def _refused_owner(raw: str, written: str, line: str, people: People) -> ParsedItem:
+    resolution = people.resolve(raw).resolution
+    if resolution.ambiguous:
+        listed = ", ".join(describe(p) for p in resolution.candidates)
+        return ParsedItem(None, [problem("ambiguous_owner", line, name=raw, candidates=listed)])
+    return ParsedItem(
+        None,
+        [problem("unknown_owner", line, name=written, suggest=people.suggestion(raw, line))],
     )
 
 

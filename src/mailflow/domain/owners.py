@@ -12,19 +12,25 @@ people (it is not a search engine).
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
+import weakref
 from dataclasses import dataclass
 
 from mailflow.config.schema import Person
-from mailflow.domain.directory import Directory, Resolution, is_head, normalise
+from mailflow.domain.directory import Directory, Resolution, department_words, normalise
 from mailflow.domain.problem_messages import is_chinese
+from mailflow.domain.script import simplified
 
 _MENTION = re.compile(r"@[^\s,，、;；:：()（）<>\[\]【】]+")
 _EMAIL = re.compile(r"<?(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
 _WORD = re.compile(r"[^\s,，、;；:：()（）]+")
 _JOINER = re.compile(r"\s*(?:,|，|、|/|&|\+|\band\b|和|与|及)\s*", re.IGNORECASE)
 _ASIDE = re.compile(r"\s*[(（]\s*([^)）]+?)\s*[)）]")
+_ME_WORDS = frozenset({"我", "本人"})
+_ME_PATTERN = "本人|我(?![们方司部行院校厂国市省])"
+_FROM = re.compile(r"\s+(?:from|of|in)\s+(?:the\s+)?([\w&]+(?:\s+team)?)\b", re.IGNORECASE)
 _CJK_NAME = re.compile(r"[\u3400-\u9fff·]{2,3}")
 _TRAILING_PUNCT = ".。,，!！?？"
 
@@ -44,18 +50,69 @@ class Named:
 class People:
     """A directory plus the words to look for at the start of a line, longest first."""
 
+    me: Person | None = None  # who wrote the text: 我 / 本人 name them
+
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
-        terms: set[str] = set()
-        for person in directory:
-            terms.add(normalise(person.name))
-            terms.update(normalise(alias) for alias in person.aliases)
-            if person.department and is_head(person):
-                terms.add(normalise(person.department))
-        self._terms = sorted((t for t in terms if t), key=len, reverse=True)
-        self._vocabulary = sorted(terms | {normalise(p.email.partition("@")[0]) for p in directory})
+        terms = {t for t in directory.terms() if t}
+        self._terms = sorted(terms, key=len, reverse=True)
+        self._vocabulary = sorted(directory.terms(names_only=True))
+        running = sorted(directory.terms(in_running_text=True), key=len, reverse=True)
+        self._anywhere = re.compile(
+            "|".join([*(_term_pattern(term) for term in running if term), _ME_PATTERN]),
+            re.IGNORECASE,
+        )
+
+    def written_by(self, sender: str | None) -> People:
+        """These people as read in a text ``sender`` wrote: 我 and 本人 are the sender."""
+        person = self.directory.by_email(sender) if sender else None
+        if person is None:
+            return self
+        view = copy.copy(self)
+        view.me = person
+        return view
+
+    def find_all(self, text: str) -> list[tuple[int, int, Named]]:
+        """Every name, ``@mention`` and address in ``text`` that the directory resolves (found
+        or ambiguous), as (start, end, named), left to right and not overlapping."""
+        found: list[tuple[int, int, Named]] = []
+        view = simplified(text)
+        for match in _MENTION_OR_EMAIL.finditer(view):
+            raw = match.group().rstrip(_TRAILING_PUNCT)
+            start, end = match.start(), match.start() + len(raw)
+            named = self.resolve(text[start:end].strip("<>"))
+            if named.resolution.status == "unknown" and raw.startswith("@"):
+                # "@Hu Bin please …": a mention of a name with a space in it.
+                longer = self._anywhere.match(view, start + 1)
+                if longer is not None:
+                    end = longer.end()
+                    named = self.resolve("@" + text[start + 1 : end])
+            if named.resolution.status != "unknown":
+                found.append((start, end, named))
+        opening = self.one(text.lstrip())
+        if opening is not None and opening[0].resolution.status != "unknown":
+            # "Finance to confirm …": a department's loose name counts where a line starts.
+            start = len(text) - len(text.lstrip())
+            if not any(s <= start < e for s, e, _ in found):
+                found.append((start, start + opening[1], opening[0]))
+        taken = [(start, end) for start, end, _ in found]
+        for match in self._anywhere.finditer(view):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            named = self.resolve(text[start:end])
+            if named.resolution.status != "unknown":
+                named, end = _with_aside(named, text, start, end)
+                taken[-1] = (start, end)
+                found.append((start, end, named))
+        return _merged(sorted(found, key=lambda hit: hit[0]))
 
     def resolve(self, token: str) -> Named:
+        if token in _ME_WORDS:
+            if self.me is None:
+                return Named(token, Resolution(token, "unknown"))
+            return Named(token, Resolution(token, "found", self.me, (self.me,), "name"))
         return Named(token, self.directory.resolve(token.rstrip(_TRAILING_PUNCT)))
 
     def one(self, text: str, *, loose: bool = True) -> tuple[Named, int] | None:
@@ -69,16 +126,7 @@ class People:
         found = self._one(text, loose=loose)
         if found is None or found[0].resolution.status == "unknown":
             return found
-        named, length = found
-        aside = _ASIDE.match(text, length)
-        if aside is None:
-            return found
-        wanted = normalise(aside.group(1))
-        match = [p for p in named.resolution.candidates if normalise(p.department or "") == wanted]
-        if len(match) != 1:
-            return found
-        resolution = Resolution(named.raw, "found", match[0], (match[0],), named.resolution.via)
-        return Named(text[: aside.end()].strip(), resolution), aside.end()
+        return _with_aside(found[0], text, 0, found[1])
 
     def _one(self, text: str, *, loose: bool) -> tuple[Named, int] | None:
         for pattern in (_MENTION, _EMAIL):
@@ -88,14 +136,17 @@ class People:
                 return self.resolve(raw.strip("<>")), len(raw)
         word_match = _WORD.match(text)
         word = word_match.group() if word_match else ""
-        folded = text.casefold()
+        folded = simplified(text).casefold()
         for term in self._terms:
             if folded.startswith(term) and _ends_word(text, len(term)):
                 # A short Chinese word that is longer than the term is a different name
                 # (张伟明 is not 张伟), not the term followed by the task.
                 if _CJK_NAME.fullmatch(word) and len(word) > len(term):
                     break
-                return self.resolve(text[: len(term)]), len(term)
+                named = self.resolve(text[: len(term)])
+                if named.resolution.status == "unknown":
+                    continue  # "It was agreed": a word that names someone only in capitals
+                return named, len(term)
         if word and loose:
             named = self.resolve(word)
             if named.resolution.status != "unknown":
@@ -167,6 +218,73 @@ class People:
             return ""
         listed = ", ".join(describe(person) for person in close)
         return f"你是指 {listed} 吗？" if is_chinese(line) else f"Did you mean {listed}? "
+
+
+_MENTION_OR_EMAIL = re.compile(rf"{_EMAIL.pattern}|{_MENTION.pattern}")
+
+
+def _term_pattern(term: str) -> str:
+    """A regex for ``term`` found anywhere: a Latin-script term only as whole words."""
+    escaped = re.escape(term).replace(r"\ ", r"\s+")
+    if term[:1].isascii() and term[:1].isalnum():
+        escaped = r"(?<![\w@.])" + escaped
+    if term[-1:].isascii() and (term[-1:].isalnum() or term[-1:] == "&"):
+        escaped += r"(?![\w@-])"
+    return escaped
+
+
+def _merged(hits: list[tuple[int, int, Named]]) -> list[tuple[int, int, Named]]:
+    """A department written right before one of its people (``市场部李娜``, ``人事部刘洋``) is
+    that person, not a second name."""
+    merged: list[tuple[int, int, Named]] = []
+    for start, end, named in hits:
+        if merged:
+            before_start, before_end, before = merged[-1]
+            person = named.person
+            if (
+                before_end == start
+                and before.resolution.via == "department"
+                and person is not None
+                and normalise(person.department or "") in _department_words(before)
+            ):
+                merged[-1] = (before_start, end, named)
+                continue
+        merged.append((start, end, named))
+    return merged
+
+
+def _department_words(named: Named) -> set[str]:
+    head = named.person
+    return {normalise(head.department)} if head is not None and head.department else set()
+
+
+def _with_aside(named: Named, text: str, start: int, end: int) -> tuple[Named, int]:
+    """``named`` told apart by the department after it (``王伟（研发部）``, "Wang Wei from
+    HR"), with those words taken into the name; else unchanged."""
+    aside = _ASIDE.match(text, end) or _FROM.match(text, end)
+    if aside is None or not named.resolution.ambiguous:
+        return named, end
+    wanted = normalise(aside.group(1))
+    match = [
+        p
+        for p in named.resolution.candidates
+        if p.department and wanted in department_words(p.department)
+    ]
+    if len(match) != 1:
+        return named, end
+    resolution = Resolution(named.raw, "found", match[0], (match[0],), named.resolution.via)
+    return Named(text[start : aside.end()].strip(), resolution), aside.end()
+
+
+_PEOPLE: weakref.WeakKeyDictionary[Directory, People] = weakref.WeakKeyDictionary()
+
+
+def people_of(directory: Directory) -> People:
+    """The :class:`People` of ``directory``, built once per directory (its patterns cost)."""
+    found = _PEOPLE.get(directory)
+    if found is None:
+        found = _PEOPLE[directory] = People(directory)
+    return found
 
 
 def _bare(word: str) -> str:

@@ -98,6 +98,63 @@ _TEXTS: dict[str, tuple[str, str, str, str]] = {
         "只写一行下次会议；已采用第一行。",
     ),
 }
+# Lines that still became an item: what is missing, and how to complete it.
+_TEXTS |= {
+    "no_due": (
+        "no due date",
+        f"The item was created without a due date. To add one, reply with the line corrected, "
+        f"e.g. …; due: 2025-03-08 (dates like: {_DATES_EN}).",
+        "没有截止日期",
+        f"已创建事项，但没有截止日期。如需补充，请回复更正后的这一行，例如：…截止：3月8日前"
+        f"（日期格式：{_DATES_ZH}）。",
+    ),
+    "due_unreadable": (
+        "unreadable due date {raw}",
+        f"The item was created without a due date. Reply with the line corrected; write dates "
+        f"like: {_DATES_EN}.",
+        "无法识别截止日期 {raw}",
+        f"已创建事项，但未设截止日期。请回复更正后的这一行，日期格式：{_DATES_ZH}。",
+    ),
+    "due_in_past": (
+        "due date {day} is before the meeting ({meeting})",
+        "The item was created without a due date. Reply with the line corrected to a date on or "
+        "after the meeting day.",
+        "截止日期 {day} 早于会议日期（{meeting}）",
+        "已创建事项，但未设截止日期。请回复更正后的这一行，写会议当天或之后的日期。",
+    ),
+    "due_ambiguous": (
+        "two due dates: {raws}",
+        "The first one, {first}, was used. Reply with the line corrected if that is wrong.",
+        "有两个截止日期：{raws}",
+        "已采用第一个：{first}。如有误，请回复更正后的这一行。",
+    ),
+    "co_owners": (
+        "more than one owner: {names}",
+        "{owner} owns the item (one owner per item, the first named). Write a line of its own "
+        "for anyone else who has a task.",
+        "负责人不止一位：{names}",
+        "已由第一位 {owner} 负责（每个事项一位负责人）。其他人如有各自任务，请分行写。",
+    ),
+    "department_owner": (
+        "{department} has no head in the people directory",
+        "Name a person as owner, or set a head (role = head) for {department} in the directory.",
+        "{department} 在人员名录中没有负责人",
+        "请写具体负责人，或在人员名录中为 {department} 设置负责人（role = 负责人）。",
+    ),
+    "table_no_owner": (
+        "a table row without an owner",
+        "Fill in the owner column (a name, @alias or email from the people directory) and reply "
+        "with the table again.",
+        "表格中的这一行没有负责人",
+        "请填写负责人一栏（人员名录中的姓名、@别名或邮箱），然后回复更正后的表格。",
+    ),
+    "attachment_unread": (
+        "the attachment {name} could not be read ({why})",
+        "Attach the table as .xlsx or .csv, or paste it into the mail.",
+        "附件 {name} 无法读取（{why}）",
+        "请以 .xlsx 或 .csv 附件发送表格，或直接粘贴到邮件正文中。",
+    ),
+}
 _COMMANDS_EN = "CONFIRM, DONE, 60%, DELAY 2025-03-20 <reason>, DECLINE <reason>, NOTE <text>"
 _COMMANDS_ZH = "确认、完成、进度 60%、延期 3月20日 <原因>、拒绝 <原因>、备注 <内容>"
 _TEXTS |= {
@@ -157,12 +214,16 @@ def is_chinese(text: str) -> bool:
     return _CJK.search(text) is not None
 
 
+KEPT = frozenset({"no_due", "due_unreadable", "due_in_past", "due_ambiguous", "co_owners"})
+
+
 def problem(code: str, line: str, **values: str) -> Problem:
     """The problem ``code`` for ``line``, worded in the line's language with ``values`` filled in.
 
     ``suggest`` defaults to nothing; pass e.g. "Did you mean @bob? " to offer close matches.
+    The codes in :data:`KEPT` describe an item that was still made (``Problem.kept``).
     """
     en_reason, en_hint, zh_reason, zh_hint = _TEXTS[code]
     reason, hint = (zh_reason, zh_hint) if is_chinese(line) else (en_reason, en_hint)
     filled = {"suggest": ""} | values
-    return Problem(line, reason.format(**filled), hint.format(**filled), code)
+    return Problem(line, reason.format(**filled), hint.format(**filled), code, code in KEPT)

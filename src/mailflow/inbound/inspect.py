@@ -12,6 +12,7 @@ only the DB knows.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -27,6 +28,7 @@ from mailflow.domain.reply_commands import parse_commands
 from mailflow.inbound.classify import classify
 from mailflow.inbound.itip import parse_itip
 from mailflow.inbound.mail import InboundMail
+from mailflow.inbound.minutes_source import minutes_source
 from mailflow.inbound.reply_text import new_text
 
 
@@ -46,6 +48,7 @@ def _spec_json(spec: ActionSpec) -> dict[str, Any]:
         "deliverable": spec.deliverable,
         "due": spec.due.isoformat() if spec.due else None,
         "due_raw": spec.due_raw,
+        "department": spec.department,
     }
 
 
@@ -77,7 +80,10 @@ def _minutes_json(doc: MinutesDoc) -> dict[str, Any]:
             "location": following.location,
             "topic": following.topic,
         },
-        "problems": [{"line": p.line, "reason": p.reason} for p in doc.problems],
+        "problems": [
+            {"line": p.line, "reason": p.reason, "hint": p.hint, "item_made": p.kept}
+            for p in doc.problems
+        ],
     }
 
 
@@ -139,7 +145,16 @@ def inspect_message(
             report["problems"] = list(itip.problems)
     text = report["new_text"]
     if found.kind in ("minutes", "reply"):
-        doc = parse_minutes(text, meeting_start=local, directory=directory, calendar=calendar)
+        source = minutes_source(mail)
+        doc = parse_minutes(
+            source.text,
+            meeting_start=local,
+            directory=directory,
+            calendar=calendar,
+            tables=source.tables,
+            sender=mail.sender,
+        )
+        doc = dataclasses.replace(doc, problems=(*doc.problems, *source.problems))
         if found.kind == "minutes" or _holds_minutes(doc):
             report["minutes"] = _minutes_json(doc)
     if found.kind == "reply":

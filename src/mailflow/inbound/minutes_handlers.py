@@ -6,6 +6,7 @@ owner or the meeting's organiser/scribe (checked per item in ``services/items``)
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,7 @@ from mailflow.domain.minutes_parser import parse_minutes
 from mailflow.inbound.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.classify import Classification
 from mailflow.inbound.mail import InboundMail
-from mailflow.inbound.reply_text import reply_text_of
+from mailflow.inbound.minutes_source import minutes_source
 from mailflow.outbound import answer_texts as texts
 from mailflow.outbound import outbox
 from mailflow.outbound.items_mail import item_receipt_payload
@@ -38,13 +39,20 @@ def leads(meeting: Meeting) -> set[str]:
     return {meeting.organiser_email.lower(), (meeting.scribe_email or "").lower()} - {""}
 
 
-def read_minutes(ctx: ApplyContext, meeting: Meeting, text: str) -> MinutesDoc:
-    return parse_minutes(
-        text,
+def read_minutes(ctx: ApplyContext, meeting: Meeting, mail: InboundMail) -> MinutesDoc:
+    """The minutes in ``mail`` (its text, tables and attachments), dated from the meeting."""
+    source = minutes_source(mail)
+    doc = parse_minutes(
+        source.text,
         meeting_start=meeting.starts_at.astimezone(ZoneInfo(meeting.tzid)),
         directory=directory_of(ctx.config),
         calendar=calendar_for(ctx.config.schedule.calendar),
+        tables=source.tables,
+        sender=mail.sender,
     )
+    if source.problems:
+        doc = dataclasses.replace(doc, problems=(*doc.problems, *source.problems))
+    return doc
 
 
 def has_minutes(doc: MinutesDoc) -> bool:
@@ -198,5 +206,5 @@ def take_minutes_mail(ctx: ApplyContext, mail: InboundMail, found: Classificatio
             now=ctx.now,
         )
         return Outcome("ignored", "processed", "minutes for an unknown meeting")
-    text = reply_text_of(mail)
-    return take_minutes(ctx, mail, meeting, read_minutes(ctx, meeting, text), text)
+    doc = read_minutes(ctx, meeting, mail)
+    return take_minutes(ctx, mail, meeting, doc, minutes_source(mail).text)

@@ -23,6 +23,7 @@ from mailflow.inbound import limits
 from mailflow.inbound.classify import Classification, classify
 from mailflow.inbound.itip import itip_of
 from mailflow.inbound.mail import InboundMail
+from mailflow.inbound.minutes_source import minutes_source
 from mailflow.inbound.reply_text import reply_text_of
 from mailflow.workers import WorkerPool
 
@@ -43,8 +44,10 @@ def warm(mail: InboundMail, found: Classification, floating_tz: str) -> None:
     """Do the parse the handler of ``found.kind`` will ask ``mail`` for (see handlers.py)."""
     if found.kind in ("itip_reply", "itip_counter"):
         itip_of(mail, floating_tz=floating_tz)
-    elif found.kind in ("reply", "minutes"):
+    elif found.kind == "reply":
         reply_text_of(mail)
+    elif found.kind == "minutes":
+        minutes_source(mail)
 
 
 def prepare_one(raw: bytes, size: int, work: Work) -> Prepared:

@@ -23,6 +23,7 @@ from mailflow.inbound.minutes_handlers import (
     take_item_commands,
     take_minutes,
 )
+from mailflow.inbound.minutes_source import minutes_source
 from mailflow.inbound.reply_text import reply_text_of
 from mailflow.outbound import answer_texts as texts
 from mailflow.outbound import outbox
@@ -148,10 +149,17 @@ def take_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> O
         by_items = take_item_commands(ctx, mail, meeting, text)
         if by_items is not None:
             return by_items
-    elif mail.sender in leads(meeting) and kind != "notice":
-        doc = read_minutes(ctx, meeting, text)
-        if has_minutes(doc) or (kind in MINUTES_KINDS and doc.problems):
-            return take_minutes(ctx, mail, meeting, doc, text)
+    elif mail.sender in leads(meeting):
+        doc = read_minutes(ctx, meeting, mail)
+        # A reply to the notice is minutes only when it holds decisions or actions: "参加"
+        # from the organiser is an RSVP.
+        wanted = (
+            bool(doc.decisions or doc.actions or doc.unused)
+            if kind == "notice"
+            else (has_minutes(doc) or (kind in MINUTES_KINDS and bool(doc.problems)))
+        )
+        if wanted:
+            return take_minutes(ctx, mail, meeting, doc, minutes_source(mail).text)
     if kind not in ("notice", *ITEM_KINDS):
         by_items = take_item_commands(ctx, mail, meeting, text)
         if by_items is not None:

@@ -12,6 +12,12 @@ Mail clients wrap what they quote in containers, and those are more reliable tha
 
 Outlook's Word HTML (``WordSection1``, ``<p class=MsoNormal>``, ``<o:p>&nbsp;</o:p>``) needs
 nothing special: every block is a line, and a paragraph of only a no-break space is a blank line.
+
+With ``table_rows=True`` (the minutes reader) a data table keeps its grid: each row is one line
+with its cells separated by tabs, whatever blocks a cell holds (Word wraps every cell's text in a
+``<p>``), a ``colspan`` cell is followed by empty cells and a ``rowspan`` cell is repeated in the
+rows it covers, so every row has its cells under the right column. A table that holds another
+table is layout, not data: its cells are lines of their own.
 """
 
 from __future__ import annotations
@@ -41,15 +47,61 @@ _TOP_BORDER = re.compile(
 _NO_BORDER = re.compile(r"border\s*:\s*none", re.IGNORECASE)
 _NOT_DISPLAYED = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
+_CELLS = frozenset({"td", "th"})
+_MAX_SPAN = 50  # a hostile colspan="100000" must not make a row of a hundred thousand cells
+
 # What an open element does to the text inside it.
 _PLAIN, _QUOTE, _SKIP, _PRE = "", "quote", "skip", "pre"
+
+
+class _Table:
+    """A data table being read: the row so far and the cells that ``rowspan`` carries down."""
+
+    def __init__(self) -> None:
+        self.row: list[str] | None = None
+        self.in_cell = False
+        self.layout = False  # it holds a table: its cells are plain lines
+        self.carried: dict[int, tuple[int, str]] = {}  # column -> (rows left, text)
+        self.next_carried: dict[int, tuple[int, str]] = {}
+
+    def fill_carried(self) -> None:
+        assert self.row is not None
+        while len(self.row) in self.carried:
+            self.row.append(self.carried[len(self.row)][1])
+
+    def add_cell(self, text: str, colspan: int, rowspan: int) -> None:
+        assert self.row is not None
+        self.fill_carried()
+        if rowspan > 1:
+            self.next_carried[len(self.row)] = (rowspan - 1, text)
+        self.row.extend([text] + [""] * (colspan - 1))
+
+    def end_row(self) -> list[str]:
+        row, self.row = self.row or [], None
+        if row or self.carried:
+            self.row = row
+            self.fill_carried()
+            row, self.row = self.row, None
+        for column, (left, text) in self.carried.items():
+            if left > 1 and column not in self.next_carried:
+                self.next_carried[column] = (left - 1, text)
+        self.carried, self.next_carried = self.next_carried, {}
+        return row
+
+
+def _span(values: dict[str, str], name: str) -> int:
+    digits = re.match(r"\s*(\d+)", values.get(name, ""))
+    return min(max(int(digits.group(1)), 1), _MAX_SPAN) if digits else 1
 
 
 class _ReplyText(HTMLParser):
     """Collects the lines of an HTML reply, ``>``-prefixed inside quotes, until a quote cut."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, table_rows: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self._table_rows = table_rows
+        self._tables: list[_Table] = []
+        self._cell_span = (1, 1)
         self.lines: list[str] = []
         self._buffer: list[str] = []
         self._open: list[tuple[str, str]] = []  # (tag, role) of the elements still open
@@ -67,15 +119,20 @@ class _ReplyText(HTMLParser):
             self._flush()
             self.stopped = True
             return
-        if tag in _BLOCKS:
+        if self._table_rows and self._table_start(tag, values):
+            pass
+        elif tag in _BLOCKS:
             self._flush()
         if tag == "br":
-            self._flush(force=True)
-        elif tag in {"td", "th"}:
+            if self._in_data_cell():
+                self._buffer.append(" ")
+            else:
+                self._flush(force=True)
+        elif tag in {"td", "th"} and not self._table_rows:
             if self._cells:
                 self._buffer.append(" ")
             self._cells += 1
-        elif tag == "li":
+        elif tag == "li" and not self._in_data_cell():
             self._buffer.append("- ")
         if tag not in _VOID:
             role = _role(tag, values)
@@ -91,7 +148,9 @@ class _ReplyText(HTMLParser):
         position = len(self._open) - 1
         while self._open[position][0] != tag:
             position -= 1
-        if tag in _BLOCKS:
+        if self._table_rows and self._table_end(tag):
+            pass
+        elif tag in _BLOCKS:
             self._flush()
         for closed, role in self._open[position:]:
             self._open_count[closed] -= 1
@@ -111,6 +170,92 @@ class _ReplyText(HTMLParser):
             self._flush(force=True)
             self._buffer.append(piece)
 
+    def _in_data_cell(self) -> bool:
+        return bool(self._tables) and self._tables[-1].in_cell and not self._tables[-1].layout
+
+    def _table_start(self, tag: str, values: dict[str, str]) -> bool:
+        """Table bookkeeping for a start tag; True when the tag needs nothing else."""
+        if tag == "table":
+            if self._tables:
+                # A table inside a table: the outer one is layout, its cells plain lines.
+                self._end_cell()
+                self._tables[-1].layout = True
+            self._flush()
+            self._tables.append(_Table())
+            return True
+        if not self._tables:
+            return False
+        table = self._tables[-1]
+        if tag == "tr":
+            self._end_cell()
+            self._end_row()
+            self._flush()  # a caption or stray text before the row is a line of its own
+            table.row = []
+            return True
+        if tag in _CELLS:
+            self._end_cell()
+            if table.row is None:
+                table.row = []
+            table.in_cell = True
+            self._cell_span = (_span(values, "colspan"), _span(values, "rowspan"))
+            if table.layout:
+                self._flush()
+            else:
+                self._buffer.clear()  # the white space between cells
+            return True
+        if self._in_data_cell() and tag in _BLOCKS:
+            self._buffer.append(" ")
+            return True
+        return False
+
+    def _table_end(self, tag: str) -> bool:
+        """Table bookkeeping for an end tag; True when the tag needs nothing else."""
+        if not self._tables:
+            return False
+        if tag in _CELLS:
+            self._end_cell()
+            return True
+        if tag == "tr":
+            self._end_cell()
+            self._end_row()
+            return True
+        if tag == "table":
+            self._end_cell()
+            self._end_row()
+            self._tables.pop()
+            self._flush()
+            return True
+        if self._in_data_cell() and tag in _BLOCKS:
+            self._buffer.append(" ")
+            return True
+        return False
+
+    def _end_cell(self) -> None:
+        table = self._tables[-1] if self._tables else None
+        if table is None or not table.in_cell:
+            return
+        table.in_cell = False
+        if table.layout:
+            self._flush()
+            return
+        text = " ".join("".join(self._buffer).replace("\xa0", " ").split())
+        self._buffer = []
+        if table.row is None:
+            table.row = []
+        table.add_cell(text, *self._cell_span)
+
+    def _end_row(self) -> None:
+        table = self._tables[-1] if self._tables else None
+        if table is None or table.row is None:
+            return
+        cells = table.end_row()
+        if table.layout or not any(cells):
+            return
+        while cells and not cells[-1]:
+            cells.pop()
+        prefix = "> " * self._depth[_QUOTE]
+        self.lines.append(prefix + "\t".join(cells))
+
     def _flush(self, force: bool = False) -> None:
         raw = "".join(self._buffer)
         self._buffer = []
@@ -121,6 +266,11 @@ class _ReplyText(HTMLParser):
             text = " ".join(raw.replace("\xa0", " ").split())
         # A block holding only a no-break space is how Outlook and Gmail write an empty line.
         if not text and not force and "\xa0" not in raw:
+            return
+        if text == "-" and raw.endswith("- ") and not force:
+            # A list item whose text is in a paragraph of its own (OWA's <li><p>): the bullet
+            # waits for it.
+            self._buffer = ["- "]
             return
         prefix = "> " * self._depth[_QUOTE]
         line = (prefix + text).rstrip()
@@ -155,10 +305,17 @@ def _role(tag: str, values: dict[str, str]) -> str:
     return _QUOTE if _classes(values) & _QUOTE_CLASSES else _PLAIN
 
 
-def html_reply_text(html: str) -> str:
-    """The text of an HTML reply: a line per block, quotes as ``>`` lines, unmarked quotes cut."""
-    parser = _ReplyText()
+def html_reply_text(html: str, *, table_rows: bool = False) -> str:
+    """The text of an HTML reply: a line per block, quotes as ``>`` lines, unmarked quotes cut.
+
+    ``table_rows`` keeps data tables as tab-separated rows (see the module docstring).
+    """
+    parser = _ReplyText(table_rows=table_rows)
     parser.feed(html)
     parser.close()
+    while parser._tables:
+        parser._end_cell()
+        parser._end_row()
+        parser._tables.pop()
     parser._flush()
     return "\n".join(parser.lines).strip("\n")

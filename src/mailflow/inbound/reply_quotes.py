@@ -67,6 +67,29 @@ def strip_quotes(text: str) -> str:
     return "\n".join(kept)
 
 
+def forwarded_text(text: str) -> str:
+    """The body of the message forwarded in ``text`` (after its separator and header block),
+    or "" when ``text`` forwards nothing."""
+    lines = split_lines(text)
+    for index, line in enumerate(lines):
+        kind = separator_kind(line)
+        if kind is None and opens_header_block(lines, index):
+            kind = "reply"
+        if kind is not None:
+            start = _after_forward_header(lines, index) if kind == "forward" else index
+            if kind == "reply":
+                start = _after_header_block(lines, index)
+            return "\n".join(lines[start:])
+    return ""
+
+
+def _after_header_block(lines: list[str], start: int) -> int:
+    index = start
+    while index < len(lines) and lines[index].strip():
+        index += 1
+    return index
+
+
 def _next_text(lines: list[str], start: int) -> int | None:
     for index in range(start, len(lines)):
         if lines[index].strip():

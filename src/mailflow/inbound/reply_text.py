@@ -72,7 +72,7 @@ def reply_body(message: Message) -> str:
         # Some clients send an empty plain alternative next to the real HTML body.
         if text.strip() or html is None:
             return text
-    return html_reply_text(_html_source(html)) if html is not None else ""
+    return html_reply_text(html_source(html)) if html is not None else ""
 
 
 def _plain_text(part: Message) -> str:
@@ -83,7 +83,8 @@ def _plain_text(part: Message) -> str:
     return text
 
 
-def _html_source(part: Message) -> str:
+def html_source(part: Message) -> str:
+    """The HTML of ``part`` as text: its MIME charset, else its ``<meta charset>``, decoded."""
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return ""

@@ -1,0 +1,67 @@
+"""What a minutes mail says: its new text (tables kept as rows) and the tables attached to it.
+
+Pure: an :class:`~mailflow.inbound.mail.InboundMail` in, a :class:`MinutesSource` out, remembered
+by the mail (a worker process may have read it ahead). The text is the reply's new text
+(:mod:`mailflow.inbound.reply_text`: quotes, forwarded parts and signature cut), except that an
+HTML body holding a table is read from its HTML with the table's grid kept
+(``html_reply_text(table_rows=True)``): the text alternative Outlook and Foxmail generate puts every
+cell of a Word table on a line of its own, which no reader can put back together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email.message import Message
+
+from mailflow.domain.minutes import Problem
+from mailflow.domain.minutes_tables import Table
+from mailflow.domain.problem_messages import is_chinese
+from mailflow.inbound.attachments import attached_tables
+from mailflow.inbound.mail import InboundMail
+from mailflow.inbound.mailtext import header_text, leaf_parts
+from mailflow.inbound.reply_html import html_reply_text
+from mailflow.inbound.reply_quotes import forwarded_text
+from mailflow.inbound.reply_text import html_source, reply_body
+from mailflow.inbound.reply_trim import trim_reply
+
+_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+_FORWARD = re.compile(r"^\s*(?:\[[^\]]*\]\s*)?(?:fwd?|fw|转发|轉寄|轉發|tr|wg)\s*[:：]", re.I)
+
+
+@dataclass(frozen=True)
+class MinutesSource:
+    """The new text of a minutes mail, its attached tables, and attachments it could not read."""
+
+    text: str
+    tables: tuple[Table, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+def minutes_source(mail: InboundMail) -> MinutesSource:
+    """:func:`read_source` of ``mail``, remembered by the mail."""
+    return mail.remember("minutes_source", lambda: read_source(mail.message))
+
+
+def read_source(message: Message) -> MinutesSource:
+    """The new text of ``message`` with its tables as tab-separated rows, and its attachments'
+    tables (see the module docstring). A forward (``Fwd:``, ``转发：``) brings the forwarded
+    minutes along: the scribe who forgot to copy the bot forwards them."""
+    body = _body(message)
+    text = trim_reply(body)
+    if _FORWARD.match(header_text(message, "Subject")):
+        forwarded = trim_reply(forwarded_text(body))
+        text = f"{text}\n\n{forwarded}" if forwarded else text
+    tables, problems = attached_tables(message, chinese=is_chinese(text))
+    return MinutesSource(text, tuple(tables), tuple(problems))
+
+
+def _body(message: Message) -> str:
+    for part in leaf_parts(message):
+        if part.get_content_type() != "text/html" or part.get_content_disposition() == "attachment":
+            continue
+        html = html_source(part)
+        if _TABLE.search(html):
+            return html_reply_text(html, table_rows=True)
+        break
+    return reply_body(message)
