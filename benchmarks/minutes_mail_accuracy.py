@@ -24,7 +24,7 @@ import json
 import re
 import sys
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from difflib import SequenceMatcher
@@ -139,6 +139,23 @@ def same_task(expected: str, got: str) -> bool:
     return a in b or b in a or SequenceMatcher(None, a, b).ratio() >= 0.6
 
 
+_NOTE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def listed_in(fragment: str, line: str) -> bool:
+    """Whether a receipt line (folded) quotes the labelled fragment: most of its text, in
+    order or not (a table row is quoted with its cells in the table's order, the label's
+    fragment may put the owner first)."""
+    want = folded(_NOTE.sub("", fragment))
+    if not want:
+        return False
+    if want in line:
+        return True
+    have = Counter(line)
+    shared = sum(min(count, have[char]) for char, count in Counter(want).items())
+    return shared >= 0.8 * len(want)
+
+
 def _matches(want: dict[str, Any], spec: ActionSpec) -> bool:
     due = spec.due.isoformat() if spec.due else None
     return (
@@ -188,10 +205,10 @@ def score(folder: Path = DATA) -> Report:
         report.mails += 1
         if label["style"] == "negative":
             report.negative_items += len(doc.actions)
-        listed = " ".join(folded(p.line) for p in doc.unused)
+        lines = [folded(p.line) for p in doc.unused]
         for fragment in label.get("unresolved", []):
             report.unresolved_total += 1
-            if folded(fragment)[:12] in listed:
+            if any(listed_in(fragment, line) for line in lines):
                 report.unresolved_listed += 1
             else:
                 report.misses.append(f"{source.stem} NOT LISTED {fragment}")

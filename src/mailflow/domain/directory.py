@@ -70,9 +70,10 @@ DEPARTMENT_TITLES = (
     *("head", "lead", "manager", "team", "dept", "department", "group", "folks", "director"),
 )
 _DEPARTMENT_SUFFIX = ("部门", "部", "处", "中心", "组", "科", "室", "办")
-# Titles after a surname: senior ones name a department head, the others anyone.
-SENIOR_TITLES = ("总经理", "总监", "总", "经理", "主任", "部长", "董事长", "老板")
-OTHER_TITLES = ("工", "老师", "姐", "哥", "师傅", "博士", "律师", "会计")
+# Titles after a surname: 王总 is a department head (a boss); 张经理, 李工, 小李 anyone.
+SENIOR_TITLES = ("总", "总经理", "董事长", "老板")
+OTHER_TITLES: tuple[str, ...] = ("经理", "总监", "主任", "部长", "主管", "工", "老师", "姐", "哥")
+OTHER_TITLES += ("师傅", "博士", "律师", "会计")
 
 
 def is_head(person: Person) -> bool:

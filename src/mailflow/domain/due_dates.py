@@ -71,7 +71,8 @@ _ENDS |= dict.fromkeys(("end of year", "end of the year", "end of this year", "�
 _ENDS |= dict.fromkeys(("年末", "今年底", "本年底"), ("y", 0))
 _ENDS |= dict.fromkeys(("end of week", "end of the week", "end of this week", "eow"), ("w", 0))
 _ENDS |= dict.fromkeys(("this week",), ("w", 0))
-_ENDS |= dict.fromkeys(("本周内", "这周内", "本周末", "这周末", "本周"), ("w", 0))
+_ENDS |= dict.fromkeys(("本周内", "这周内", "本周末", "这周末", "本周", "这周", "这个周"), ("w", 0))
+_ENDS |= dict.fromkeys(("本星期", "这星期", "这个星期", "本礼拜", "这礼拜"), ("w", 0))
 _ENDS |= dict.fromkeys(("end of next week", "下周内", "下周末", "下周", "next week"), ("w", 1))
 _ENDS |= dict.fromkeys(("上半年", "h1", "first half"), ("h", 1))
 _ENDS |= dict.fromkeys(("下半年", "h2", "second half"), ("h", 2))
@@ -225,7 +226,7 @@ def _raw(text: str) -> str:
 def _before_holiday(phrase: str, today: date, calendar: BusinessCalendar) -> date | None:
     """The last business day before the holiday ``phrase`` names (国庆节, 春节, Christmas)."""
     named = _HOLIDAY_TAIL.sub("", phrase).removeprefix("the ").strip()
-    wanted = _HOLIDAYS.get(named) if named else _HOLIDAYS.get(phrase)
+    wanted = _HOLIDAYS.get(named) if named not in ("", "the") else _HOLIDAYS.get(phrase)
     if wanted is None:
         return None
     start = calendar.next_holiday(today, wanted)

@@ -38,6 +38,15 @@ _ZH_DEADLINE = re.compile(
 # a near-weekday/month, or a Chinese "…前/内" with a number or 周/月 in it.
 _MEANT_EN = re.compile(r"\b(?:by|due|before|until|deadline)\s+(?P<tail>\S+(?:\s+\S+)?)$", re.I)
 _MEANT_ZH = re.compile(r"(?:\S*[\d月周]\S*(?:前|之前|以前|内))$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_VERSION = re.compile(r"\d+\.\d+(?:\.\d+)*\s*$")
+# A time people give that names no day: "mid-April", "ASAP", 下月初, 4月上旬.
+_MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_VAGUE = re.compile(
+    rf"[,，;；(（\s]*(?:\b(?:mid|early|late)[- ]{_MONTH_WORD}\b|\basap\b|\bsoon\b|\bTBD\b|\bTBC\b"
+    r"|(?:下个?月|本月|\d{1,2}\s*月)?(?:初|中旬|上旬|下旬)(?:之?前)?|尽快|尽早)[)）]?\s*$",
+    re.IGNORECASE,
+)
 _DAY_WORDS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _DAY_WORDS += ["january", "february", "march", "april", "june", "july", "august", "september"]
 _DAY_WORDS += ["october", "november", "december", "tomorrow", "today"]
@@ -50,9 +59,10 @@ def trailing_due(
     view = simplified(part)
     starts = sorted({m.start() for m in re.finditer(r"(?<=\s)\S", part)})
     starts += [m.start() for m in _DATE_START.finditer(view)]
+    latin = _CJK.search(part) is None
     for start in sorted(set(starts)):
-        if start == 0:
-            continue
+        if start == 0 or (latin and _VERSION.match(part, start)):
+            continue  # "release notes for 10.2" names a version, not 2 October
         due = parse_due(part[start:], now=meeting_start, calendar=calendar)
         if due is not None:
             found.append(due)
@@ -84,6 +94,9 @@ def _meant_as_date(text: str) -> str | None:
     zh = _MEANT_ZH.search(simplified(text))
     if zh is not None:
         return text[zh.start() : zh.end()]
+    vague = _VAGUE.search(simplified(text))
+    if vague is not None:
+        return text[vague.start() : vague.end()]
     match = _MEANT_EN.search(text)
     if match is None:
         return None

@@ -58,7 +58,7 @@ _FIELD |= dict.fromkeys(("截至", "期限", "完成时间", "完成期限", "�
 _FIELD |= dict.fromkeys(("owner", "assignee", "负责人", "责任人", "牵头", "牵头人"), "owner")
 _LEAD = re.compile(
     r"^(?:[\s:：,，;；、.。\-—–>→]|(?:to|will|shall|please|pls|plz)\s+(?=\w)"
-    r"|(?:负责|牵头|来|于|在(?=\S)|会后|随后|麻烦|帮忙)(?!人))+",
+    r"|(?:负责|牵头|来|于|在(?=\S)|会后|随后|麻烦|将会|将|会后)(?!人))+",
     re.IGNORECASE,
 )
 _DECIDED = re.compile(
@@ -206,8 +206,9 @@ _BRACKETED = re.compile(
     r"[(（\[【]\s*(?:due(?:\s+date)?|deadline|by|截止(?:日期|时间)?|期限|完成时间)?\s*[:：]?\s*"
     r"(?P<when>[^()（）\[\]【】]{1,30}?)\s*[)）\]】]"
 )
+_DAYTIME = re.compile(r"morning|afternoon|evening|night|noon|am|pm|eod|cob", re.IGNORECASE)
 _BY = re.compile(
-    r"\b(?:by|before|due(?:\s+(?:date|by|on))?|deadline|no\s+later\s+than|not\s+later\s+than"
+    r"\b(?:on|by|before|due(?:\s+(?:date|by|on))?|deadline|no\s+later\s+than|not\s+later\s+than"
     r"|until|till|on\s+or\s+before)\s+",
     re.IGNORECASE,
 )
@@ -236,6 +237,9 @@ def _due_after_by(
             due = parse_due(phrase, now=meeting_start, calendar=calendar) if phrase else None
             if due is not None:
                 found.append(due)
+                # "on Tuesday morning": the part of the day goes with the day.
+                while size < len(words) and _DAYTIME.fullmatch(words[size].strip(" ,.;")):
+                    size += 1
                 after = " ".join(words[size:])
                 return (part[: match.start()] + " " + after).strip()
     return part
@@ -281,7 +285,7 @@ def _owner(
             named = [cue.named, *cue.others]
             parts[index] = _without_cue(parts[index], cue)
             assigned = cue.strong
-    if context == "list":
+    if context != "text":
         # "Prepare the budget — @bob — @alice": a part that is only names names the owners.
         for index, part in enumerate(parts):
             names, rest = people.run(part)
@@ -336,12 +340,32 @@ def _without_cue(text: str, cue: OwnerCue) -> str:
             position = end
     before = " ".join(pieces[:1]).strip()
     after = " ".join([*pieces[1:], text[position:]]).strip()
-    if cue.keep == "around" or (cue.keep == "after" and _topic(before)):
+    verb = _VERB_FIRST.match(simplified(after)) if before and cue.keep == "around" else None
+    if verb is not None and before[-1:] not in "，,；;。":
+        # "展位预订由Grace负责跟进" → "跟进展位预订": the verb goes before what it acts on.
+        return f"{after[: verb.end()]}{before} {after[verb.end() :]}".strip()
+    separate = before[-1:] in "，,；;。" and not _ABOUT.match(before)
+    if cue.keep == "around" and not (separate and _says_more(after)):
+        # "竞品分析报告由市场部负责" / "同意采购新服务器，由信息部落实": both sides are the task.
+        return f"{before} {after}".strip()
+    if not separate and _topic(before):
         # "奖品采购何经理负责，周四前下单": the words before the owner say what the task is about.
         return f"{before} {after}".strip()
     if cue.keep == "tail" and not clean_task(after):
         return before
     return after
+
+
+_VERB_FIRST = re.compile(r"(?:跟进|跟踪|追踪|落实|审核|审阅|协助|对接|联系|处理|推进|督办|统筹)")
+_ABOUT = re.compile(r"^(?:关于|对于|针对|至于|about|re:|regarding)", re.IGNORECASE)
+_DATEISH_ONLY = re.compile(
+    r"^[\s，,。]*(?:\S{1,8}(?:前|内)|by\s+\S+)?\s*(?:完成|完毕|done)?[\s。.]*$"
+)
+
+
+def _says_more(after: str) -> bool:
+    """Whether the words after an owner say what to do, beyond a date ("，月底前完成")."""
+    return bool(clean_task(after)) and _DATEISH_ONLY.match(simplified(after)) is None
 
 
 def _topic(before: str) -> bool:

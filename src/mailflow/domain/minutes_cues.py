@@ -51,8 +51,10 @@ _NAMES_EN = rf"{_P}(?:{_JOIN_EN}{_P})*"
 # Words that assign work and are not part of the task: taken out with the owner.
 _ASSIGN = r"(?:具体负责|负责牵头|牵头负责|主要负责|负责|牵头|主责|主导|落实|统筹|承办|来)"
 _CJK_NAME = rf"[{SURNAMES}][\u4e00-\u9fff]{{1,2}}?"
+_LATIN_NAME = r"[A-Z][a-z]{2,}(?![A-Za-z])"
 _CLAUSE = r"(?:^|(?<=[，,；;：:。]))\s*"  # the start of the text or of a clause in it
 _ORG = r"\s*(?:总部|集团|公司|我司|本公司|分公司|事业部|台北分公司)?"  # 请总部信息部…
+_FILLER = r"(?:这边|那边|方面|这里)?\s*"  # 研发部陈工这边需要…
 _OPINION = r"(?:我|认为|觉得|建议|表示|提出|说|同意|反对|补充|介绍|汇报|通报|指出|强调|希望)"
 _COLLECTIVE = re.compile(
     r"^(?:各|全体|所有|相关|全员|大家|公司|双方|各方|我们|我方|对方|专人|领导|总部|集团|客户|供应商"
@@ -85,12 +87,12 @@ _ZH_PATTERNS: tuple[_Pattern, ...] = (
     ),
     # 李娜牵头，… / 张伟负责…
     ("after", re.compile(rf"{_CLAUSE}(?P<o>{_NAMES})\s*{_ASSIGN}(?!人)"), _TEXT),
-    # 张伟将于… / 研发部需… (weaker: as often a report as a commitment)
+    # 张伟将于… / 研发部需… / Alice 表示会… (weaker: as often a report as a commitment)
     (
         "after",
         _weak(
-            rf"{_CLAUSE}(?P<o>{_NAMES})\s*(?:将|需要|需|要(?!求)|应当|应|须(?!知)|必须|务必"
-            rf"|会(?![后上前议中议])|尽快)(?!人)"
+            rf"{_CLAUSE}(?P<o>{_NAMES})\s*{_FILLER}(?:表示|称|承诺|答应)?\s*(?:将|需要|需|要(?!求)"
+            rf"|应当|应|须(?!知)|必须|务必|会(?![后上前议中议])|尽快)(?!人)"
         ),
         _TEXT,
     ),
@@ -102,11 +104,17 @@ _ZH_PATTERNS: tuple[_Pattern, ...] = (
     (
         "after",
         _weak(
-            rf"{_CLAUSE}(?P<o>{_NAMES})\s*(?:会后|随后|尽快|马上|立即|近期)?\s*"
-            rf"(?=跟进|跟踪|对接|协调|推进|督促|核实|核对|确认|提交|完成|准备|整理|起草|制定|编制|汇总"
-            rf"|更新|联系|沟通|评估|梳理|输出|提供|发起|安排|组织|与|和|跟|把|于|在\S{{0,12}}前"
-            rf"|本周|下周|今天|明天|月底|\d)"
+            rf"(?P<o>{_NAMES})\s*{_FILLER}(?:会后|随后|尽快|马上|立即|近期)?\s*"
+            rf"(?!{_OPINION}|要求|主持|参加|出席)(?=跟进|跟踪|对接|协调|推进|督促|核实|核对|确认|提交|完成|准备|整理|起草|制定|编制|汇总"
+            rf"|更新|联系|沟通|评估|梳理|输出|提供|发起|安排|组织(?!召开)|与|和|跟|把|于|在\S{{0,12}}前"
+            rf"|本周|下周|今天|明天|月底|\d|\S{{1,6}}(?:前|内)(?!往|容|部))"
         ),
+        _TEXT,
+    ),
+    # 胡斌会后把接口文档发到群里: "把" after the owner is something they will do
+    (
+        "after",
+        re.compile(rf"{_CLAUSE}(?P<o>{_NAMES})\s*(?:会后|随后|今天|明天|马上)?\s*(?=把)"),
         _TEXT,
     ),
     # …李娜表示市场部将在下周三前完成… (a commitment in the middle of a report)
@@ -122,10 +130,25 @@ _ZH_PATTERNS: tuple[_Pattern, ...] = (
 )
 _ZH_UNKNOWN: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(rf"(?:交由|请由|由)\s*(?P<o>{_CJK_NAME})\s*(?:{_ASSIGN}|跟进)"), _TEXT),
-    (re.compile(rf"(?:请|责成)\s*(?P<o>{_CJK_NAME})\s*(?=于|在|尽快|务必|负责|跟进|将|把)"), _TEXT),
+    (
+        re.compile(
+            rf"(?:请|责成)\s*(?P<o>{_CJK_NAME})\s*(?=于|在|尽快|务必|负责|跟进|将|把|协助|配合|帮忙"
+            rf"|处理|确认|提供|联系|安排|准备|整理)"
+        ),
+        _TEXT,
+    ),
     (re.compile(rf"^\s*(?P<o>{_CJK_NAME})\s*(?:牵头|负责|跟进)"), _TEXT),
     (re.compile(rf"^\s*(?P<o>{_CJK_NAME})\s*[:：]"), _ITEM),
     (re.compile(r"@(?P<o>[\u4e00-\u9fff]{2,3}|[A-Za-z][\w.-]*)"), _TEXT),
+    # A colleague outside the directory by an English name: 由Kevin起草, 交给 Kevin 他们…
+    (re.compile(rf"(?:交由|请由|由|请|交给|责成)\s*(?P<o>{_LATIN_NAME})"), _TEXT),
+    (
+        re.compile(
+            rf"(?:需要\s*)?(?P<o>{_LATIN_NAME})\s*(?:那边|这边|团队|他们)?\s*"
+            rf"(?:需要|负责|跟进|牵头|尽快|确认|起草)"
+        ),
+        _TEXT,
+    ),
 )
 _HELPERS = re.compile(
     rf"(?:(?:[，,、;；]\s*)?(?P<h>{_NAMES})\s*(?:配合|协助|协同|参与|支持|协办)[，,]?"
@@ -286,6 +309,23 @@ class OwnerCue:
     removed: tuple[tuple[int, int], ...] = ()  # helpers' spans ("财务部配合")
     others: tuple[Named, ...] = ()  # further owners named with the first ("张伟、李娜负责…")
     strong: bool = True  # an assignment (由X负责, 请X, X to); False for "X将…", "X需…"
+
+
+_OWNERLESS = re.compile(
+    r"(?:需|需要|须|必须|要|应)\s*(?:尽快|尽早|抓紧|马上|及时)?\s*(?:确定|确认|采购|找到?|决定|定下来"
+    r"|安排|落实|处理|联系|解决|敲定|明确|评估|找人)|(?:还没|尚未|暂未|未)\s*(?:定|确定|决定|落实|明确)"
+    r"|待定|谁去|找谁|需要有人|有人负责|负责人待定|无负责人"
+    r"|\b(?:someone|somebody|sb|anyone|nobody)\b(?:\s+(?:from|in|at)\s+[\w&]+)?\s+"
+    r"(?:to|should|needs?\s+to|must|will)\b|\bneeds?\s+(?:an?\s+)?(?:owner|decision|volunteer)\b"
+    r"|\bTBD\s*[:：–—-]|\bno\s+owner\b|\bwho\s+will\b",
+    re.IGNORECASE,
+)
+
+
+def is_ownerless_task(text: str) -> bool:
+    """Whether ``text`` asks for something to be done without saying who does it
+    (需尽快确定供应商, 主持人还没定, "someone from legal to check…", "TBD: book …")."""
+    return _OWNERLESS.search(simplified(text)) is not None
 
 
 def is_standing_duty(text: str) -> bool:

@@ -61,6 +61,7 @@ KEYWORDS: dict[Kind, tuple[str, ...]] = {
         *("跟进事项", "后续工作", "下一步工作", "下一步", "下一步计划", "下一步工作安排"),
         *("后续安排", "任务安排", "工作部署", "落实事项", "需跟进事项", "责任分工", "工作分工"),
         *("行动事项", "后续行动", "待跟进事项", "分工", "会议要求", "工作要求", "具体分工"),
+        *("后续追踪", "追踪事项", "跟踪事项", "后续跟踪", "待追踪事项", "行动计划与分工"),
     ),
     "dispute": (
         *("dispute", "disputes", "open question", "open questions", "open issues"),
@@ -114,6 +115,7 @@ _KEYWORD = re.compile(
     rf"|(?P<plain>{_ALTERNATIVES})(?![\w/-])[*_]*\s*(?:[:：]|\s[-–—]{{1,2}}\s|$))[\s*_]*",
     re.IGNORECASE,
 )
+_DONE_BOX = re.compile(r".*(?:\[\s*[xX✓✔]\s*\]|[☑☒■])")
 _CHECKBOX = re.compile(r"^(?:[-*•]\s*)?(?:\[\s*[xX✓✔]?\s*\]|[☐☑☒□■])\s*")
 _PREFIX = re.compile(
     r"^(?:[-*•·◦▪▫●○■□☐☑☒➢➤►▶✓✔§→]+\s*"
@@ -320,6 +322,9 @@ class _Splitter:
             self.open(kind, body, raw, indent, "list", explicit=True)
             return
         if checkbox is not None and rest.strip():
+            if _DONE_BOX.match(checkbox.group()):
+                self.close()  # "- [x] …": already done, nothing to track
+                return
             self.open("action", rest, raw, indent, "list", explicit=True)
             return
         current = self.current

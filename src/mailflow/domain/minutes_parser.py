@@ -41,7 +41,7 @@ from mailflow.domain.directory import Directory, Resolution, normalise
 from mailflow.domain.due_dates import cuttable, fold, parse_due, parse_moment
 from mailflow.domain.minutes import ActionSpec, MinutesDoc, NextMeetingSpec, Problem
 from mailflow.domain.minutes_actions import ParsedItem, clean_task, due_notes, parse_item
-from mailflow.domain.minutes_cues import find_cue, is_standing_duty
+from mailflow.domain.minutes_cues import find_cue, is_ownerless_task, is_standing_duty
 from mailflow.domain.minutes_lines import Entry, split_entries
 from mailflow.domain.minutes_tables import Table, read_table, status_of
 from mailflow.domain.owners import Named, People, describe, people_of
@@ -190,6 +190,11 @@ def _sentences(
     owned: list[bool] = []
     for clause in _clauses(body, reader.people, context):
         cue = find_cue(clause, reader.people, context=context) is not None
+        if not cue and entry.section != "decision" and is_ownerless_task(clause):
+            if not is_standing_duty(clause):
+                # "需尽快确定供应商": something to do, and nobody to do it. Said, not guessed.
+                found.problems.append(problem("ownerless", clause.strip()))
+            continue
         if cue and groups and not owned[-1] and context != "text":
             groups[-1].append(clause)
             owned[-1] = True
@@ -229,15 +234,21 @@ def _clauses(body: str, people: People, context: str) -> list[str]:
     for sentence in _SENTENCES.split(body):
         current = ""
         current_owned = False
+        owner = None
         for piece in (p for p in _COMMAS.split(sentence) if p):
             cue = find_cue(piece.strip(), people, context=context)
             starts_owner = cue is not None and cue.start == 0 and cue.keep == "after"
-            if current and current_owned and starts_owner:
+            # "工作量由研发部评估，@陈静 负责": the same person named twice is one owner.
+            same = cue is not None and owner is not None and cue.named.person == owner
+            if current and current_owned and starts_owner and not same:
                 clauses.append(current)
                 current, current_owned = piece, True
+                owner = cue.named.person if cue else None
             else:
                 current += piece
                 current_owned = current_owned or cue is not None
+                if cue is not None and owner is None:
+                    owner = cue.named.person
         if current.strip():
             clauses.append(current)
     return [c.strip().rstrip("，,") for c in clauses if c.strip()]

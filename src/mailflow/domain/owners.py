@@ -81,12 +81,12 @@ class People:
             raw = match.group().rstrip(_TRAILING_PUNCT)
             start, end = match.start(), match.start() + len(raw)
             named = self.resolve(text[start:end].strip("<>"))
-            if named.resolution.status == "unknown" and raw.startswith("@"):
-                # "@Hu Bin please …": a mention of a name with a space in it.
-                longer = self._anywhere.match(view, start + 1)
-                if longer is not None:
-                    end = longer.end()
-                    named = self.resolve("@" + text[start + 1 : end])
+            longer = self._anywhere.match(view, start + 1) if raw.startswith("@") else None
+            if longer is not None and longer.end() > end:
+                # "@Hu Bin please …", "@Carol King": a mention of a name with a space in it.
+                wider = self.resolve("@" + text[start + 1 : longer.end()])
+                if wider.resolution.status != "unknown":
+                    named, end = wider, longer.end()
             if named.resolution.status != "unknown":
                 found.append((start, end, named))
         opening = self.one(text.lstrip())
@@ -226,10 +226,11 @@ _MENTION_OR_EMAIL = re.compile(rf"{_EMAIL.pattern}|{_MENTION.pattern}")
 def _term_pattern(term: str) -> str:
     """A regex for ``term`` found anywhere: a Latin-script term only as whole words."""
     escaped = re.escape(term).replace(r"\ ", r"\s+")
+    # Word boundaries in ASCII only: "请Grace于…" names Grace, "Graceful" does not.
     if term[:1].isascii() and term[:1].isalnum():
-        escaped = r"(?<![\w@.])" + escaped
+        escaped = r"(?<![A-Za-z0-9_.])" + escaped
     if term[-1:].isascii() and (term[-1:].isalnum() or term[-1:] == "&"):
-        escaped += r"(?![\w@-])"
+        escaped += r"(?![A-Za-z0-9_@-])"
     return escaped
 
 
@@ -240,15 +241,16 @@ def _merged(hits: list[tuple[int, int, Named]]) -> list[tuple[int, int, Named]]:
     for start, end, named in hits:
         if merged:
             before_start, before_end, before = merged[-1]
-            person = named.person
-            if (
-                before_end == start
-                and before.resolution.via == "department"
-                and person is not None
-                and normalise(person.department or "") in _department_words(before)
-            ):
-                merged[-1] = (before_start, end, named)
-                continue
+            if before_end == start and before.resolution.via == "department":
+                words = _department_words(before)
+                inside = [
+                    p for p in named.resolution.candidates if normalise(p.department or "") in words
+                ]
+                if len(inside) == 1:
+                    # 研发部陈工: the department tells the namesakes apart.
+                    resolution = Resolution(named.raw, "found", inside[0], (inside[0],), "name")
+                    merged[-1] = (before_start, end, Named(named.raw, resolution))
+                    continue
         merged.append((start, end, named))
     return merged
 

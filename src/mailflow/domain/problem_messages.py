@@ -25,6 +25,13 @@ _TEXTS: dict[str, tuple[str, str, str, str]] = {
         "没有负责人",
         f"请在事项开头写负责人（@别名、邮箱或姓名），例如：{_EXAMPLE_ZH}",
     ),
+    "ownerless": (
+        "something to do, but nobody named to do it",
+        f"If it should be tracked, name the owner (@alias, email or name) and reply with the line "
+        f"corrected, e.g. {_EXAMPLE_EN}",
+        "有待办事项，但没有写负责人",
+        f"如需跟踪，请写明负责人（@别名、邮箱或姓名）并回复更正后的这一行，例如：{_EXAMPLE_ZH}",
+    ),
     "unknown_owner": (
         "unknown owner {name}",
         "{suggest}Write the owner as @alias, an email address or a name from the people directory.",
