@@ -247,8 +247,57 @@ def main(argv: list[str] | None = None) -> int:
         for miss in report.misses:
             print(miss)
     scored = [c.f1 for s, c in report.by_style.items() if s != "negative"]
+    if args.folder == DATA:
+        _save(report)
     print(f"minutes F1: overall {report.overall.f1:.3f} (min style {min(scored, default=0):.3f})")
     return 0
+
+
+def _save(report: Report) -> None:
+    """The figures for ``run_all.py``: F1 overall and per style, receipts, negatives."""
+    import benchlib  # beside this script; the tests import this module without it
+
+    figures = [
+        benchlib.figure(
+            "minutes mail: items F1, all styles",
+            report.overall.f1,
+            "F1",
+            target=">= 0.95",
+            passed=report.overall.f1 >= 0.95,
+            note=f"{report.mails} mails, P {report.overall.precision:.1%} R {report.overall.recall:.1%}",
+        )
+    ]
+    for style, counts in sorted(report.by_style.items()):
+        if style != "negative":
+            figures.append(
+                benchlib.figure(
+                    f"minutes mail: items F1, {style}",
+                    counts.f1,
+                    "F1",
+                    target=">= 0.90",
+                    passed=counts.f1 >= 0.90,
+                )
+            )
+    figures.append(
+        benchlib.figure(
+            "minutes mail: unresolved lines in the receipt",
+            report.unresolved_listed / max(report.unresolved_total, 1),
+            "share",
+            target="100%",
+            passed=report.unresolved_listed == report.unresolved_total,
+            note=f"{report.unresolved_listed}/{report.unresolved_total}",
+        )
+    )
+    figures.append(
+        benchlib.figure(
+            "minutes mail: items from negatives",
+            report.negative_items,
+            "items",
+            target="0",
+            passed=report.negative_items == 0,
+        )
+    )
+    benchlib.save("minutes_mail_accuracy", {"figures": figures})
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ SCRIPTS: list[tuple[str, list[str], list[str]]] = [
     ("corpus_accuracy", [], ["--rounds", "1"]),
     ("reply_accuracy", [], []),
     ("minutes_accuracy", [], []),
+    ("minutes_mail_accuracy", [], []),
+    ("minutes_table_speed", [], ["--rounds", "3"]),
 ]
 TIMEOUT_SECONDS = 1200
 

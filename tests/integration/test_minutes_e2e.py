@@ -304,3 +304,148 @@ def test_late_minutes_remind_the_scribe_then_the_organiser(
     ended.run()
     assert _reminders(session_factory) == [[BOB], [ALICE]]
     assert len(ended.inbox(ALICE)) == alice_before + 1, "the organiser is told once"
+
+
+def _official(cycle: Cycle, user: str) -> list[EmailMessage]:
+    return [m for m in cycle.inbox(user) if m["Auto-Submitted"] != "auto-replied"]
+
+
+WORD_TABLE = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><body lang=ZH-CN>
+<div class=WordSection1><p class=MsoNormal>各位好，会议纪要如下。<o:p></o:p></p>
+<p class=MsoNormal><b>一、会议决议</b></p><p class=MsoNormal>1. 二季度预算总额控制在120万以内</p>
+<p class=MsoNormal><b>二、行动项</b></p>
+<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0>
+<tr><td width=40><p class=MsoNormal><b>序号</b></p></td><td><p class=MsoNormal><b>事项</b></p></td>
+<td><p class=MsoNormal><b>责任人</b></p></td><td><p class=MsoNormal><b>完成时间</b></p></td></tr>
+<tr><td><p>1</p></td><td><p class=MsoNormal><span lang=ZH-CN>汇总预算明细<o:p></o:p></span></p>
+</td><td><p>张伟</p></td><td><p>3月14日</p></td></tr>
+<tr><td><p>2</p></td><td><p>Prepare the sales forecast</p></td><td><p>Carol</p></td>
+<td><p>待定</p></td></tr>
+<tr><td><p>3</p></td><td><p>联系场地供应商</p></td><td><p>赵敏</p></td><td><p>下周三</p></td></tr>
+</table><p class=MsoNormal>谢谢！</p></div></body></html>"""
+
+
+def test_a_word_table_becomes_items_and_the_receipt_lists_every_row_it_could_not_use(
+    ended: Cycle, mailstack: MailStack, session_factory: sessionmaker[Session]
+) -> None:
+    # Outlook's text alternative puts each cell on a line of its own: the HTML grid is read.
+    plain = "各位好，会议纪要如下。\n序号\n事项\n责任人\n完成时间\n1\n汇总预算明细\n张伟\n3月14日\n"
+    mailstack.send(_reply(_skeleton(ended), BOB, plain, WORD_TABLE), BOB, [BOT])
+    ended.run()
+
+    items = list(_items(session_factory).values())
+    assert [(i.owner_email, i.description, i.due_date) for i in items] == [
+        (BOB, "汇总预算明细", date(2025, 3, 14)),
+        (CAROL, "Prepare the sales forecast", None),
+    ]
+    receipt = _text(_receipts(ended, BOB)[-1])
+    assert "赵敏" in receipt and "找不到负责人" in receipt, "the unknown owner's row is listed"
+    assert "没有截止日期" in receipt or "无法识别截止日期" in receipt, (
+        "the dateless item is flagged"
+    )
+    assert any(items[0].ref in _text(m) for m in _official(ended, CAROL))
+
+
+HELD = """会议纪要
+二、待办事项
+1. 赵敏：联系场地供应商，下周三前
+2. 王小明 负责整理参会名单
+"""
+
+
+def test_minutes_whose_actions_all_fail_are_held_until_the_scribe_publishes(
+    ended: Cycle, mailstack: MailStack, session_factory: sessionmaker[Session]
+) -> None:
+    carol_before = len(_official(ended, CAROL))
+    mailstack.send(_reply(_skeleton(ended), BOB, HELD), BOB, [BOT])
+    ended.run()
+
+    with session_factory() as session:
+        [minutes] = session.scalars(select(Minutes))
+        assert (minutes.held_reason, minutes.official_sent_at) == ("no_items", None)
+    assert len(_official(ended, CAROL)) == carol_before, "nothing went to the attendees"
+    receipt = _receipts(ended, BOB)[-1]
+    assert "暂未发布" in str(receipt["Subject"])
+    body = _text(receipt)
+    assert "赵敏" in body and "王小明" in body and "发布" in body
+    told = [m for m in ended.inbox(ALICE) if "held" in str(m["Subject"]).lower()]
+    assert told and "PUBLISH" in _text(told[-1]), "the organiser knows the minutes wait"
+
+    mailstack.send(_reply(receipt, BOB, "发布"), BOB, [BOT])
+    ended.run()
+    with session_factory() as session:
+        [minutes] = session.scalars(select(Minutes))
+        assert minutes.held_reason is None and minutes.official_sent_at is not None
+    assert len(_official(ended, CAROL)) == carol_before + 1, "published as written"
+    assert _items(session_factory) == {}, "still no item: nobody to own one"
+
+
+AI_SUMMARY = """麻烦看一下，会上的 AI 纪要转给你们。
+
+---------- Forwarded message ---------
+From: 腾讯会议 <noreply@meeting.example.test>
+Date: 2025年3月11日 周二 15:05
+Subject: 腾讯会议 AI 小助手：Q2 planning 智能纪要
+To: 张伟 <bob@example.test>
+
+会议待办
+1. Carol 负责整理销售预测，3月20日前完成
+2. 张伟 汇总预算明细，本周五前
+"""
+
+
+def test_a_forwarded_ai_summary_waits_for_the_scribe_before_its_items_count(
+    ended: Cycle, mailstack: MailStack, session_factory: sessionmaker[Session]
+) -> None:
+    msg = EmailMessage()
+    msg["From"] = f"张伟 <{BOB}>"
+    msg["To"] = ALICE
+    msg["Cc"] = BOT
+    msg["Subject"] = "转发：腾讯会议 AI 小助手：Q2 planning 智能纪要"
+    msg["Message-ID"] = "<fwd-ai@example.test>"
+    msg.set_content(AI_SUMMARY)
+    mailstack.send(msg, BOB, [ALICE, BOT])
+    ended.run()
+
+    assert _items(session_factory) == {}, "another system's notes create nothing by themselves"
+    receipt = _receipts(ended, BOB)[-1]
+    assert "AI" in _text(receipt) and "发布" in _text(receipt)
+
+    mailstack.send(_reply(receipt, BOB, "发布"), BOB, [BOT])
+    ended.run()
+    items = list(_items(session_factory).values())
+    assert sorted((i.owner_email, i.due_date) for i in items) == [
+        (BOB, date(2025, 3, 14)),
+        (CAROL, date(2025, 3, 20)),
+    ]
+
+
+def test_minutes_under_a_subject_of_the_scribes_own_are_matched_to_the_meeting(
+    ended: Cycle, mailstack: MailStack, session_factory: sessionmaker[Session]
+) -> None:
+    msg = EmailMessage()
+    msg["From"] = f"张伟 <{BOB}>"
+    msg["To"] = f"{CAROL}, {ALICE}"
+    msg["Cc"] = BOT
+    msg["Subject"] = "Q2 planning 会议纪要 3/11"
+    msg["Message-ID"] = "<own-subject@example.test>"
+    msg.set_content(
+        "会议确定二季度预算。\n由张伟负责汇总预算明细，3月14日前完成。\n请Carol于下周三前提交销售预测。\n"
+    )
+    mailstack.send(msg, BOB, [CAROL, ALICE, BOT])
+    stranger = EmailMessage()
+    stranger["From"] = f"Carol Smith <{CAROL}>"
+    stranger["To"] = BOT
+    stranger["Subject"] = "Minutes: customer workshop"
+    stranger["Message-ID"] = "<not-hers@example.test>"
+    stranger.set_content("ACTION: @bob Send the deck by Friday\n")
+    mailstack.send(stranger, CAROL, [BOT])
+    ended.run()
+
+    items = list(_items(session_factory).values())
+    assert sorted((i.owner_email, i.due_date) for i in items) == [
+        (BOB, date(2025, 3, 14)),
+        (CAROL, date(2025, 3, 19)),
+    ]
+    answer = _text(_receipts(ended, CAROL)[-1])
+    assert "could not be matched" in answer and "only a meeting's organiser or scribe" in answer

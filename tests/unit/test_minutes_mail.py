@@ -192,7 +192,7 @@ def payload_of(kind: str, locale: str = "en", **options: Any) -> dict[str, Any]:
             title="Q2 review",
             decisions=CONTENT["decisions"],
             actions=ITEMS,
-            problems=[PROBLEM],
+            problems=options.pop("problems", [PROBLEM]),
             locale=locale,
             timezone="Asia/Shanghai",
             in_reply_to=SCRIBE_MAIL,
@@ -493,6 +493,26 @@ def test_a_corrected_minutes_receipt_names_the_version_and_the_changes() -> None
         assert "version 3" in body
         assert "1 action item created" in body
         assert "+ MF-0044: new" in body
+
+
+@pytest.mark.parametrize(
+    ("locale", "held_words", "incomplete_words"),
+    [
+        ("en", ["held", "PUBLISH", "Nothing has been applied"], "Items created, but incomplete"),
+        ("zh_CN", ["暂未发布", "发布", "没有发送正式会议纪要"], "已创建，但信息不完整"),
+    ],
+)
+def test_a_held_receipt_says_why_and_how_to_release_and_lists_incomplete_items(
+    locale: str, held_words: list[str], incomplete_words: str
+) -> None:
+    kept = Problem("ACTION: @bob Book the room", "no due date", "Add a date.", "no_due", True)
+    msg, text, markup = render("minutes_receipt", locale, held="no_items", problems=[PROBLEM, kept])
+
+    assert ("held" if locale == "en" else "暂未发布") in msg["Subject"], "said in the subject too"
+    for body in both(text, markup):
+        assert all(word in body for word in held_words)
+        assert incomplete_words in body and kept.line in body and kept.reason in body
+        assert PROBLEM.line in body, "the line that gave nothing is listed"
 
 
 def test_a_minutes_receipt_without_a_mail_to_answer_has_its_own_subject() -> None:

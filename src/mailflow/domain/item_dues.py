@@ -29,7 +29,7 @@ _ZH_DAY = (
     r"|[\d一二两三四五六七八九十]+\s*个?\s*(?:工作日|工作天|天|周|星期|个月)"
 )
 _DATE_START = re.compile(rf"(?<=[^\s\d])(?=(?:在|于|截止|截至)?(?:{_ZH_DAY}))")
-_ZH_DEADLINE = re.compile(
+ZH_DEADLINE = re.compile(
     rf"(?:在|于|截止|截至|最晚|务必)?\s*(?:{_ZH_DAY})"
     r"(?:\s*(?:上午|下午|晚上)?\s*\d{1,2}(?:[:：]\d{2}|点(?:半|\d{1,2}分?)?))?"
     r"\s*(?:下班|上班|中午)?\s*(?:之前|以前|前|为止|之内|以内|内)"
@@ -76,7 +76,7 @@ def due_in(
     """``part`` without its due phrase (appended to ``found``), and a phrase meant as a date
     that could not be read, if any."""
     rest = trailing_due(part, found, meeting_start, calendar) if not found else part
-    medial = _ZH_DEADLINE.search(simplified(rest))
+    medial = ZH_DEADLINE.search(simplified(rest))
     if medial is not None:
         # "张伟 在3月15日前完成预算": Chinese puts the deadline before the verb as often as after.
         phrase = rest[medial.start() : medial.end()]

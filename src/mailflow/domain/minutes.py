@@ -63,3 +63,25 @@ class MinutesDoc:
     def unused(self) -> tuple[Problem, ...]:
         """The lines that looked like something but gave nothing (no item made from them)."""
         return tuple(p for p in self.problems if not p.kept)
+
+
+# Problems that mean a line written as an action gave no item.
+ACTION_LOST = frozenset(
+    {"no_owner", "unknown_owner", "ambiguous_owner", "table_no_owner", "no_task"}
+    | {"attachment_unread"}
+)
+
+
+def hold_reason(doc: MinutesDoc, *, forwarded_summary: bool = False) -> str | None:
+    """Why these minutes must wait for the scribe's PUBLISH before anything is applied or sent.
+
+    ``summary``: another system's notes (an OA notice, an AI summary of a call) forwarded by
+    the scribe; their items are not tracked without the scribe saying so. ``no_items``: lines
+    written as actions but not one item came of them; official minutes with no items would
+    tell every attendee there is nothing to do. None: apply and send at once.
+    """
+    if forwarded_summary:
+        return "summary"
+    if not doc.actions and any(p.code in ACTION_LOST for p in doc.problems):
+        return "no_items"
+    return None

@@ -65,6 +65,7 @@ _DECIDED = re.compile(
     r"^(?:会议)?(?:议定|决定|同意|要求|明确|确定|决议|强调|指出|认为)(?:[:：，,]\s*|(?=\S))"
 )
 _TAIL = re.compile(r"(?:[，,]?\s*(?:并|并且)?(?:按时|尽快)?(?:之前|前)?完成|[\s.。,，;；、:：])+$")
+_WIDE_PUNCT_SPACE = re.compile(r"\s*([，。；、：！？])\s*")
 _EMPTY_BRACKETS = re.compile(r"[(（\[【]\s*[)）\]】]")
 _REPORTED = re.compile(
     r"表示|指出|提出|认为|汇报|介绍|提到|建议|会上|会议|经讨论|讨论|同意|决定|要求|强调"
@@ -180,6 +181,7 @@ def clean_task(text: str) -> str:
     """The task as it should read in a tracker: no leading cue words ("to", "负责", "会议决定："),
     no trailing "完成" or punctuation, no empty brackets, single spaces."""
     text = " ".join(_EMPTY_BRACKETS.sub(" ", text).split())
+    text = _WIDE_PUNCT_SPACE.sub(r"\1", text)
     view = simplified(text)  # the patterns are Simplified; cuts apply to the text as written
     previous = None
     while previous != text:
@@ -237,9 +239,13 @@ def _due_after_by(
             due = parse_due(phrase, now=meeting_start, calendar=calendar) if phrase else None
             if due is not None:
                 found.append(due)
-                # "on Tuesday morning": the part of the day goes with the day.
+                # "on Tuesday morning": the part of the day goes with the day; "before
+                # Monday's board call": so does the event it names.
                 while size < len(words) and _DAYTIME.fullmatch(words[size].strip(" ,.;")):
                     size += 1
+                if phrase.endswith("'s"):
+                    while size < len(words) and not words[size - 1].endswith((",", ";", ".")):
+                        size += 1
                 after = " ".join(words[size:])
                 return (part[: match.start()] + " " + after).strip()
     return part

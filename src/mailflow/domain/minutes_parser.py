@@ -45,7 +45,7 @@ from mailflow.domain.minutes_cues import find_cue, is_ownerless_task, is_standin
 from mailflow.domain.minutes_lines import Entry, split_entries
 from mailflow.domain.minutes_tables import Table, read_table, status_of
 from mailflow.domain.owners import Named, People, describe, people_of
-from mailflow.domain.problem_messages import problem
+from mailflow.domain.problem_messages import is_chinese, problem
 from mailflow.domain.when import When
 
 _NEXT_PARTS = re.compile(r"\s*(?:[;；|]|[,，](?!\s*\d{4}))\s*")
@@ -307,6 +307,10 @@ def _row(cells: dict[str, str], line: str, reader: _Reader) -> ParsedItem | None
     first = owners[0]
     if first.resolution.status != "found":
         return _refused_owner(first.raw, owner_text or department, line, people)
+    status = status_of(cells.get("status", ""))
+    if status == "done":
+        # A row the tracking sheet already marks done is history, not a new action.
+        return ParsedItem(None, [], [_done_note(task, line)])
     body = task
     due_text = cells.get("due", "")
     problems: list[Problem] = []
@@ -344,9 +348,15 @@ def _row(cells: dict[str, str], line: str, reader: _Reader) -> ParsedItem | None
         due_time=due.time if due else None,
         due_raw=due.raw if due else None,
         department=person.department,
-        status=status_of(cells.get("status", "")),
+        status=status,
     )
     return ParsedItem(spec, problems, due_notes(due, body, line, reader.calendar))
+
+
+def _done_note(task: str, line: str) -> str:
+    if is_chinese(line):
+        return f"{task}：表格中已标记为完成，未新建事项"
+    return f"{task}: marked done in the table, not tracked as a new item"
 
 
 def _told_apart(named: Named, department: str, people: People) -> Named:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from mailflow.domain.script import simplified
 
@@ -78,7 +79,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "notes": ("备注", "说明", "notes", "note", "remarks", "remark", "comments", "comment"),
 }
 _BY_WORD = {word: meaning for meaning, words in COLUMNS.items() for word in words}
-_LONGEST_FIRST = sorted(_BY_WORD, key=len, reverse=True)
+_LONGEST_FIRST = [w for w in sorted(_BY_WORD, key=len, reverse=True) if len(w) >= 2]
+_SQUEEZED = {word.replace(" ", ""): _BY_WORD[word] for word in _LONGEST_FIRST}
+_STARTS = re.compile("|".join(re.escape(w.replace(" ", "")) for w in _LONGEST_FIRST))
+_ENDS = re.compile("(?:" + "|".join(re.escape(w.replace(" ", "")) for w in _LONGEST_FIRST) + ")$")
 _PIPE = re.compile(r"[|｜]")
 _LIST_MARK = re.compile(
     r"^(?:\d{1,3}[.)、．]|[(（]\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[)）]"
@@ -118,6 +122,7 @@ class ActionTable:
     rows: tuple[tuple[dict[str, str], str], ...]  # (cells by meaning, the row as written)
 
 
+@lru_cache(maxsize=4096)
 def column_meaning(cell: str) -> str | None:
     """What a header cell names (see :data:`COLUMNS`), or None."""
     word = _PUNCT.sub(" ", simplified(unicodedata.normalize("NFKC", cell)).casefold()).strip()
@@ -126,10 +131,8 @@ def column_meaning(cell: str) -> str | None:
     if word in _BY_WORD:
         return _BY_WORD[word]
     squeezed = word.replace(" ", "")
-    for known in _LONGEST_FIRST:
-        if len(known) >= 2 and (squeezed.startswith(known) or squeezed.endswith(known)):
-            return _BY_WORD[known]
-    return None
+    found = _STARTS.match(squeezed) or _ENDS.search(squeezed)
+    return _SQUEEZED[found.group()] if found is not None else None
 
 
 def cells_of(line: str) -> list[str] | None:

@@ -56,6 +56,9 @@ class People:
         self.directory = directory
         terms = {t for t in directory.terms() if t}
         self._terms = sorted(terms, key=len, reverse=True)
+        self._by_first: dict[str, list[str]] = {}
+        for term in self._terms:
+            self._by_first.setdefault(term[:1], []).append(term)
         self._vocabulary = sorted(directory.terms(names_only=True))
         running = sorted(directory.terms(in_running_text=True), key=len, reverse=True)
         self._anywhere = re.compile(
@@ -137,7 +140,7 @@ class People:
         word_match = _WORD.match(text)
         word = word_match.group() if word_match else ""
         folded = simplified(text).casefold()
-        for term in self._terms:
+        for term in self._by_first.get(folded[:1], ()):  # longest first
             if folded.startswith(term) and _ends_word(text, len(term)):
                 # A short Chinese word that is longer than the term is a different name
                 # (张伟明 is not 张伟), not the term followed by the task.

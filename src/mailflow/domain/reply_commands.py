@@ -86,3 +86,16 @@ def details_request(text: str) -> str | None:
         if found:
             return found["department"]
     return None
+
+
+_PUBLISH = re.compile(
+    r"^\s*(?:publish(?:\s+(?:as\s+is|it|them|the\s+minutes))?|ok,?\s+publish|确认发布|同意发布|按原样发布"
+    r"|发布纪要|发布|發布|確認發布)\s*[.。!！]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def wants_publish(text: str) -> bool:
+    """Whether the first line written is PUBLISH / 发布: release the held minutes as they are."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return _PUBLISH.match(first) is not None

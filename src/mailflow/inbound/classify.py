@@ -57,6 +57,7 @@ def _registry() -> tuple[Classifier, ...]:
         itip,
         meeting_request,
         minutes,
+        minutes_content,
         reply,
         reports,
     )
@@ -69,6 +70,7 @@ def _registry() -> tuple[Classifier, ...]:
         reply.classify,
         minutes.classify,
         meeting_request.classify,
+        minutes_content.classify,  # reads the body: only what no header told apart
     )
 
 

@@ -7,6 +7,7 @@ owner or the meeting's organiser/scribe (checked per item in ``services/items``)
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,8 @@ from sqlalchemy import select
 
 from mailflow.domain.business_calendar import calendar_for
 from mailflow.domain.item_commands import parse_item_commands
-from mailflow.domain.minutes import MinutesDoc
+from mailflow.domain.minutes import MinutesDoc, hold_reason
+from mailflow.domain.minutes_match import Candidate, Mail, choose
 from mailflow.domain.minutes_parser import parse_minutes
 from mailflow.inbound.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.classify import Classification
@@ -24,7 +26,12 @@ from mailflow.outbound import answer_texts as texts
 from mailflow.outbound import outbox
 from mailflow.outbound.items_mail import item_receipt_payload
 from mailflow.services.items import apply_item_commands
-from mailflow.services.minutes import apply_minutes
+from mailflow.services.minutes import (
+    apply_minutes,
+    doc_from_content,
+    latest_minutes,
+    publish_held,
+)
 from mailflow.services.minutes_mails import announce_minutes, assign, item_row
 from mailflow.services.readers import directory_of
 from mailflow.services.replies import answer, is_automatic, locale_of
@@ -62,6 +69,8 @@ def has_minutes(doc: MinutesDoc) -> bool:
 def take_minutes(
     ctx: ApplyContext, mail: InboundMail, meeting: Meeting, doc: MinutesDoc, text: str
 ) -> Outcome:
+    """Record the minutes in ``mail``; apply and announce them, or hold them for PUBLISH."""
+    held = hold_reason(doc, forwarded_summary=minutes_source(mail).forwarded_summary)
     result = apply_minutes(
         ctx.session,
         meeting,
@@ -71,7 +80,9 @@ def take_minutes(
         source_message_id=mail.message_id,
         directory=directory_of(ctx.config),
         now=ctx.now,
+        hold=held,
     )
+    key = repo.message_key(mail.message_id, mail.raw)
     announce_minutes(
         ctx.session,
         ctx.config,
@@ -79,17 +90,99 @@ def take_minutes(
         doc,
         result,
         submitted_by=mail.sender,
+        receipt_key=key,
+        in_reply_to=mail.message_id,
+        subject=mail.subject,
+        now=ctx.now,
+        held=held,
+    )
+    version = f"v{result.minutes.version}"
+    if held is not None:
+        _tell_organiser(ctx, mail, meeting, held, doc, key)
+        return Outcome(
+            "applied",
+            "processed",
+            f"minutes {version} held ({held}): {len(doc.unused)} line(s) not used; "
+            "waiting for PUBLISH",
+            refs(meeting.uid),
+        )
+    what = "correction" if result.correction else "minutes"
+    return Outcome(
+        "applied",
+        "processed",
+        f"{what} {version}: {len(doc.decisions)} decision(s), "
+        f"{len(result.new_items)} new item(s), {len(doc.problems)} problem(s)",
+        refs(meeting.uid, (item.ref for item in result.new_items)),
+    )
+
+
+def _tell_organiser(
+    ctx: ApplyContext, mail: InboundMail, meeting: Meeting, held: str, doc: MinutesDoc, key: str
+) -> None:
+    organiser = meeting.organiser_email
+    if organiser.lower() == mail.sender.lower():
+        return  # the receipt already told them
+    scribe = directory_of(ctx.config).by_email(mail.sender)
+    answer(
+        ctx.session,
+        ctx.config,
+        mail,
+        key=f"minutes-held:{key}",
+        to=organiser,
+        subject=f"Minutes held: {meeting.title}"
+        if locale_of(ctx.config, organiser) == "en"
+        else f"会议纪要暂未发布：{meeting.title}",
+        paragraphs=texts.minutes_held_for_organiser(
+            locale_of(ctx.config, organiser),
+            meeting.title,
+            scribe.name if scribe else mail.sender,
+            held,
+            len(doc.unused),
+        ),
+        now=ctx.now,
+        meeting_id=meeting.id,
+    )
+
+
+def take_publish(ctx: ApplyContext, mail: InboundMail, meeting: Meeting) -> Outcome:
+    """PUBLISH / 发布 from the organiser or scribe: apply and send the held minutes as written."""
+    held = latest_minutes(ctx.session, meeting)
+    if held is None or held.held_reason is None:
+        answer(
+            ctx.session,
+            ctx.config,
+            mail,
+            key=f"nothing-held:{repo.message_key(mail.message_id, mail.raw)}",
+            to=mail.sender,
+            paragraphs=texts.nothing_held(locale_of(ctx.config, mail.sender), meeting.title),
+            now=ctx.now,
+            meeting_id=meeting.id,
+        )
+        return Outcome("ignored", "processed", "PUBLISH with no held minutes", refs(meeting.uid))
+    result = publish_held(
+        ctx.session,
+        meeting,
+        held,
+        actor=mail.sender,
+        directory=directory_of(ctx.config),
+        now=ctx.now,
+    )
+    announce_minutes(
+        ctx.session,
+        ctx.config,
+        meeting,
+        doc_from_content(held.content or {}),
+        result,
+        submitted_by=mail.sender,
         receipt_key=repo.message_key(mail.message_id, mail.raw),
         in_reply_to=mail.message_id,
         subject=mail.subject,
         now=ctx.now,
     )
-    what = "correction" if result.correction else "minutes"
     return Outcome(
         "applied",
         "processed",
-        f"{what} v{result.minutes.version}: {len(doc.decisions)} decision(s), "
-        f"{len(result.new_items)} new item(s), {len(doc.problems)} problem(s)",
+        f"held minutes v{held.version} published: {len(result.new_items)} new item(s)",
         refs(meeting.uid, (item.ref for item in result.new_items)),
     )
 
@@ -172,39 +265,75 @@ def take_item_commands(
     )
 
 
-def find_meeting_for_minutes(ctx: ApplyContext, mail: InboundMail) -> Meeting | None:
-    """A "Minutes: <title>" mail: the sender's meeting (as organiser or scribe) named in the
-    subject, the most recently started one first."""
-    subject = mail.subject.casefold()
-    sender = mail.sender
-    candidates = ctx.session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.status == MeetingStatus.SCHEDULED,
-            Meeting.starts_at <= ctx.now + timedelta(days=1),
-            (Meeting.organiser_email == sender) | (Meeting.scribe_email == sender),
+MATCH_WINDOW = timedelta(days=30)  # minutes come days after a meeting, not months
+
+
+def meeting_candidates(ctx: ApplyContext, sender: str) -> list[Meeting]:
+    """The sender's meetings (as organiser or scribe) of the last 30 days and the next day."""
+    return list(
+        ctx.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.status == MeetingStatus.SCHEDULED,
+                Meeting.starts_at <= ctx.now + timedelta(days=1),
+                Meeting.starts_at >= ctx.now - MATCH_WINDOW,
+                (Meeting.organiser_email == sender) | (Meeting.scribe_email == sender),
+            )
+            .order_by(Meeting.starts_at.desc())
         )
-        .order_by(Meeting.starts_at.desc())
     )
-    return next((m for m in candidates if m.title.casefold() in subject), None)
+
+
+def find_meeting_for_minutes(
+    ctx: ApplyContext, mail: InboundMail, meetings: list[Meeting]
+) -> Meeting | None:
+    """The meeting of ``meetings`` a minutes mail is about (see ``domain.minutes_match``)."""
+    by_id = {m.id: m for m in meetings}
+    candidates = [
+        Candidate(
+            key=m.id,
+            title=m.title,
+            day=m.starts_at.astimezone(ZoneInfo(m.tzid)).date(),
+            starts_at=m.starts_at,
+            ends_at=m.ends_at,
+            thread_ids=frozenset({m.thread_root}),
+            attendees=frozenset(a.email.lower() for a in m.attendees if a.removed_at is None),
+        )
+        for m in meetings
+    ]
+    threads = " ".join([mail.header("In-Reply-To"), mail.header("References")])
+    written = Mail(
+        subject=mail.subject,
+        text=minutes_source(mail).text,
+        thread_ids=frozenset(re.findall(r"<[^<>\s]+>", threads)),
+        recipients=frozenset(mail.recipients()),
+        now=ctx.now,
+    )
+    chosen = choose(written, candidates)
+    return by_id[chosen.key] if chosen is not None else None
 
 
 def take_minutes_mail(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
-    meeting = find_meeting_for_minutes(ctx, mail)
+    meetings = meeting_candidates(ctx, mail.sender)
+    meeting = find_meeting_for_minutes(ctx, mail, meetings)
     if meeting is None:
+        locale = locale_of(ctx.config, mail.sender)
         answer(
             ctx.session,
             ctx.config,
             mail,
             key=f"minutes-unknown:{repo.message_key(mail.message_id, mail.raw)}",
             to=mail.sender,
-            paragraphs=texts.refused(
-                locale_of(ctx.config, mail.sender),
-                "no meeting of yours matches this subject; reply to the minutes skeleton, or "
-                "write the meeting's exact title after “Minutes:” / “会议纪要：”",
+            paragraphs=texts.minutes_which_meeting(
+                locale,
+                [
+                    (m.title, m.starts_at.astimezone(ZoneInfo(m.tzid)).strftime("%Y-%m-%d %H:%M"))
+                    for m in meetings[:10]
+                ],
             ),
             now=ctx.now,
         )
-        return Outcome("ignored", "processed", "minutes for an unknown meeting")
+        how = "no meeting of the sender's matches" if meetings else "the sender has no meeting"
+        return Outcome("ignored", "processed", f"minutes for an unknown meeting: {how}")
     doc = read_minutes(ctx, meeting, mail)
     return take_minutes(ctx, mail, meeting, doc, minutes_source(mail).text)

@@ -6,6 +6,10 @@ by the mail (a worker process may have read it ahead). The text is the reply's n
 HTML body holding a table is read from its HTML with the table's grid kept
 (``html_reply_text(table_rows=True)``): the text alternative Outlook and Foxmail generate puts every
 cell of a Word table on a line of its own, which no reader can put back together.
+
+A forward (``Fwd:``, ``转发：``) brings the forwarded text along — the scribe who forgot to copy the
+bot forwards the minutes — and says whether what was forwarded is another system's notes (an OA
+system's 会议纪要通知, a Zoom/Teams/腾讯会议/飞书 AI summary): those wait for the scribe's PUBLISH.
 """
 
 from __future__ import annotations
@@ -26,6 +30,14 @@ from mailflow.inbound.reply_text import html_source, reply_body
 from mailflow.inbound.reply_trim import trim_reply
 
 _TABLE = re.compile(r"<table\b", re.IGNORECASE)
+# Notes a system wrote (an OA notice, a meeting tool's AI summary), not the scribe.
+_SYSTEM_NOTES = re.compile(
+    r"\bAI\s*(?:Companion|summary|recap|notes)|AI\s*(?:纪要|小助手|助手|会议纪要|总结|生成)"
+    r"|智能纪要|智能会议纪要|飞书妙记|妙记|会议纪要通知|由\s*AI\s*生成|\bCopilot\b|Zoom\s+AI"
+    r"|meeting\s+(?:summary|recap)\s+(?:by|from|generated)|(?:此邮件|本邮件)由系统自动发送"
+    r"|系统自动发送|请勿直接回复|\bdo\s+not\s+reply\b|\bno-?reply@|泛微|致远|OA\s*系统",
+    re.IGNORECASE,
+)
 _FORWARD = re.compile(r"^\s*(?:\[[^\]]*\]\s*)?(?:fwd?|fw|转发|轉寄|轉發|tr|wg)\s*[:：]", re.I)
 
 
@@ -36,6 +48,7 @@ class MinutesSource:
     text: str
     tables: tuple[Table, ...] = ()
     problems: tuple[Problem, ...] = ()
+    forwarded_summary: bool = False  # another system's notes, forwarded for information
 
 
 def minutes_source(mail: InboundMail) -> MinutesSource:
@@ -45,15 +58,16 @@ def minutes_source(mail: InboundMail) -> MinutesSource:
 
 def read_source(message: Message) -> MinutesSource:
     """The new text of ``message`` with its tables as tab-separated rows, and its attachments'
-    tables (see the module docstring). A forward (``Fwd:``, ``转发：``) brings the forwarded
-    minutes along: the scribe who forgot to copy the bot forwards them."""
+    tables (see the module docstring)."""
     body = _body(message)
     text = trim_reply(body)
+    summary = False
     if _FORWARD.match(header_text(message, "Subject")):
-        forwarded = trim_reply(forwarded_text(body))
-        text = f"{text}\n\n{forwarded}" if forwarded else text
+        summary = _SYSTEM_NOTES.search(forwarded_text(body, with_header=True)) is not None
+        trimmed = trim_reply(forwarded_text(body))
+        text = f"{text}\n\n{trimmed}" if trimmed else text
     tables, problems = attached_tables(message, chinese=is_chinese(text))
-    return MinutesSource(text, tuple(tables), tuple(problems))
+    return MinutesSource(text, tuple(tables), tuple(problems), summary)
 
 
 def _body(message: Message) -> str:

@@ -8,7 +8,12 @@ answered once with the reason.
 
 from __future__ import annotations
 
-from mailflow.domain.reply_commands import details_request, parse_commands, wants_stop_reminders
+from mailflow.domain.reply_commands import (
+    details_request,
+    parse_commands,
+    wants_publish,
+    wants_stop_reminders,
+)
 from mailflow.errors import MessageError
 from mailflow.inbound.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.classify import Classification
@@ -22,6 +27,7 @@ from mailflow.inbound.minutes_handlers import (
     read_minutes,
     take_item_commands,
     take_minutes,
+    take_publish,
 )
 from mailflow.inbound.minutes_source import minutes_source
 from mailflow.inbound.reply_text import reply_text_of
@@ -150,6 +156,8 @@ def take_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> O
         if by_items is not None:
             return by_items
     elif mail.sender in leads(meeting):
+        if kind in MINUTES_KINDS and wants_publish(text):
+            return take_publish(ctx, mail, meeting)
         doc = read_minutes(ctx, meeting, mail)
         # A reply to the notice is minutes only when it holds decisions or actions: "参加"
         # from the organiser is an RSVP.

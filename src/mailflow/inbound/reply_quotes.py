@@ -67,17 +67,20 @@ def strip_quotes(text: str) -> str:
     return "\n".join(kept)
 
 
-def forwarded_text(text: str) -> str:
-    """The body of the message forwarded in ``text`` (after its separator and header block),
-    or "" when ``text`` forwards nothing."""
+def forwarded_text(text: str, *, with_header: bool = False) -> str:
+    """The body of the message forwarded in ``text`` (after its separator and header block;
+    with ``with_header``, from the separator on), or "" when ``text`` forwards nothing."""
     lines = split_lines(text)
     for index, line in enumerate(lines):
         kind = separator_kind(line)
         if kind is None and opens_header_block(lines, index):
             kind = "reply"
         if kind is not None:
-            start = _after_forward_header(lines, index) if kind == "forward" else index
-            if kind == "reply":
+            if with_header:
+                start = index
+            elif kind == "forward":
+                start = _after_forward_header(lines, index)
+            else:
                 start = _after_header_block(lines, index)
             return "\n".join(lines[start:])
     return ""

@@ -136,3 +136,78 @@ def reminders_stopped(locale: str) -> list[str]:
         "Reminders and weekly progress requests are stopped for you.",
         "Meeting notices, minutes, assignments and escalations still reach you.",
     ]
+
+
+_HELD_WHY = {
+    "en": {
+        "no_items": "lines were written as actions, but not one item could be made of them",
+        "summary": "they are another system's notes (an OA notice or a meeting tool's AI summary)",
+    },
+    "zh_CN": {
+        "no_items": "纪要中有行动项内容，但一个行动项也未能登记",
+        "summary": "这是其他系统的记录（OA 通知或会议软件的 AI 纪要），转发而来",
+    },
+}
+
+
+def minutes_held_for_organiser(
+    locale: str, title: str, scribe: str, reason: str, unresolved: int
+) -> list[str]:
+    """To the organiser: the scribe's minutes wait for PUBLISH; nothing went out yet."""
+    if lang(locale) == "zh_CN":
+        why = _HELD_WHY["zh_CN"].get(reason, reason)
+        return [
+            f"{scribe} 提交的会议「{title}」纪要暂未发布：{why}。",
+            f"未能登记的行数：{unresolved}。已请记录人更正，或回复“发布”按原样发布。"
+            "在此之前，正式会议纪要不会发送给参会人，也不会创建行动项。",
+        ]
+    why = _HELD_WHY["en"].get(reason, reason)
+    return [
+        f'The minutes of "{title}" from {scribe} are held: {why}.',
+        f"Lines not used: {unresolved}. The scribe has been asked to correct them or to reply "
+        "PUBLISH to send them as they are. Until then no official minutes go to the attendees "
+        "and no item is created.",
+    ]
+
+
+def held_reason_text(locale: str, reason: str) -> str:
+    """Why minutes are held, in a sentence for the scribe's receipt."""
+    return _HELD_WHY[lang(locale)].get(reason, reason)
+
+
+def nothing_held(locale: str, title: str) -> list[str]:
+    if lang(locale) == "zh_CN":
+        return [f"会议「{title}」没有待发布的纪要，无需“发布”。如需更正，请回复完整的会议纪要。"]
+    return [
+        f'There are no held minutes of "{title}" to publish. To correct the minutes, reply with '
+        "the complete corrected minutes."
+    ]
+
+
+def minutes_which_meeting(locale: str, meetings: Sequence[tuple[str, str]]) -> list[str]:
+    """Minutes that fit none (or several) of the sender's meetings: ask which, never guess."""
+    if lang(locale) == "zh_CN":
+        text = ["未能确定这份会议纪要对应哪次会议，因此尚未登记。"]
+        if meetings:
+            listed = "；".join(f"{title}（{when}）" for title, when in meetings)
+            text.append(f"您最近30天内组织或记录的会议：{listed}。")
+            text.append("请直接回复该会议的纪要模板邮件，或在主题中写明会议名称后重新发送。")
+        else:
+            text.append(
+                "最近30天内没有您组织或担任记录人的会议；只有组织者或记录人可以提交会议纪要。"
+            )
+        return text
+    text = ["These minutes could not be matched to one meeting, so nothing was recorded."]
+    if meetings:
+        listed = "; ".join(f"{title} ({when})" for title, when in meetings)
+        text.append(f"Your meetings of the last 30 days (as organiser or scribe): {listed}.")
+        text.append(
+            "Reply to that meeting's minutes skeleton, or send them again with the meeting's "
+            "title in the subject."
+        )
+    else:
+        text.append(
+            "You organised or took notes for no meeting in the last 30 days; only a meeting's "
+            "organiser or scribe may submit its minutes."
+        )
+    return text

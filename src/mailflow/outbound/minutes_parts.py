@@ -133,12 +133,24 @@ def items_of(payload: Mapping[str, Any], key: str) -> list[ItemRow]:
 
 
 def problem_json(problem: Problem) -> dict[str, Any]:
-    return {"line": problem.line, "reason": problem.reason, "hint": problem.hint}
+    return {
+        "line": problem.line,
+        "reason": problem.reason,
+        "hint": problem.hint,
+        "code": problem.code,
+        "kept": problem.kept,
+    }
 
 
 def problems_of(payload: Mapping[str, Any], key: str) -> list[Problem]:
     return [
-        Problem(str(p["line"]), str(p["reason"]), None if p.get("hint") is None else str(p["hint"]))
+        Problem(
+            str(p["line"]),
+            str(p["reason"]),
+            None if p.get("hint") is None else str(p["hint"]),
+            None if p.get("code") is None else str(p["code"]),
+            bool(p.get("kept")),
+        )
         for p in list_of(payload, key)
     ]
 

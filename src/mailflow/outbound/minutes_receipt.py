@@ -2,7 +2,9 @@
 
 It says what was recorded (decisions, action items with their refs, disputes), lists every line
 that could not be used with why and what to write instead (the rest of the minutes still apply),
-and which version this is, with the changes when it corrects an earlier one. It answers the
+every item made without something it needs (a due date, a second owner), and which version this
+is, with the changes when it corrects an earlier one. Held minutes (``held``: nothing applied or
+sent yet) say why and how to release them: PUBLISH / 发布, or corrected minutes. It answers the
 scribe's mail: ``Auto-Submitted: auto-replied`` (RFC 3834), in the meeting's thread.
 """
 
@@ -13,6 +15,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from mailflow.domain.minutes import Problem
+from mailflow.outbound.answer_texts import held_reason_text
 from mailflow.outbound.compose import RenderContext
 from mailflow.outbound.items_export import ItemRow
 from mailflow.outbound.minutes_parts import (
@@ -35,12 +38,22 @@ from mailflow.outbound.minutes_parts import (
 )
 from mailflow.outbound.templating import is_chinese
 
+
+def _problem(problem: Problem) -> dict[str, str]:
+    return {"line": problem.line, "reason": problem.reason, "hint": problem.hint or ""}
+
+
 _SUBJECTS = {
     "en": {
         "applied": "Minutes applied: {title}",
         "correction": "Corrected minutes applied: {title}",
+        "held": "Minutes held, reply PUBLISH or correct them: {title}",
     },
-    "zh": {"applied": "会议纪要已登记：{title}", "correction": "更正后的会议纪要已登记：{title}"},
+    "zh": {
+        "applied": "会议纪要已登记：{title}",
+        "correction": "更正后的会议纪要已登记：{title}",
+        "held": "会议纪要暂未发布，请回复“发布”或更正：{title}",
+    },
 }
 
 
@@ -60,12 +73,14 @@ def minutes_receipt_payload(
     in_reply_to: str | None = None,
     subject: str | None = None,
     thread_root: str | None = None,
+    held: str | None = None,
 ) -> dict[str, Any]:
     """The receipt for the scribe's mail ``in_reply_to`` (whose ``subject`` it answers).
 
     ``actions`` and ``disputes`` are the items as recorded, with their refs; ``created`` is how
     many action items are new (default: all of them); ``changes`` lists what a correction changed
-    from the previous version.
+    from the previous version; ``held`` is why nothing was applied yet (see
+    :func:`~mailflow.domain.minutes.hold_reason`).
     """
     if version < 1:
         raise ValueError(f"minutes versions start at 1, not {version}")
@@ -88,6 +103,7 @@ def minutes_receipt_payload(
         "in_reply_to": in_reply_to,
         "subject": subject,
         "thread_root": thread_root,
+        "held": held,
     }
 
 
@@ -109,6 +125,7 @@ def render_minutes_receipt_row(
             "disputes": int(stored.get("disputes", len(disputes))),
         }
         version, correction = int(payload.get("version") or 1), bool(payload.get("correction"))
+        held = text_of(payload, "held")
         changes = strings(payload, "changes")
         zone = valid_zone(text_of(payload, "timezone"), ctx.config.schedule.timezone)
         original = text_of(payload, "subject")
@@ -126,9 +143,10 @@ def render_minutes_receipt_row(
             "decisions": decisions,
             "actions": [item_view(item, locale, name, zone) for item in actions],
             "disputes": [item_view(item, locale, name, zone) for item in disputes],
-            "problems": [
-                {"line": p.line, "reason": p.reason, "hint": p.hint or ""} for p in problems
-            ],
+            "problems": [_problem(p) for p in problems if not p.kept],
+            "incomplete": [_problem(p) for p in problems if p.kept],
+            "held": held,
+            "held_why": held_reason_text(locale, held) if held else "",
             "version": version,
             "correction": correction,
             "changes": changes,
@@ -136,8 +154,10 @@ def render_minutes_receipt_row(
 
     bodies = render_bodies(ctx, "minutes_receipt", wanted, values)
     words = _SUBJECTS["zh" if is_chinese(bodies[2]) else "en"]
-    fallback = words["correction" if correction else "applied"].format(title=title)
-    subject = re_subject(original, fallback) if threading.in_reply_to else fallback
+    state = "held" if held else "correction" if correction else "applied"
+    fallback = words[state].format(title=title)
+    # A held receipt says so in its subject: a "Re:" would hide that nothing went out.
+    subject = re_subject(original, fallback) if threading.in_reply_to and not held else fallback
     return assemble(
         ctx, recipients, subject=subject, bodies=bodies, threading=threading, answer=True
     )

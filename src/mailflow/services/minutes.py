@@ -9,16 +9,16 @@ kept as history with the message it came from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailflow.domain.directory import Directory
-from mailflow.domain.minutes import ActionSpec, MinutesDoc
+from mailflow.domain.minutes import ActionSpec, MinutesDoc, NextMeetingSpec, Problem
 from mailflow.tracker.models import (
     ActionItem,
     Decision,
@@ -43,10 +43,14 @@ def _task_key(owner: str, task: str) -> tuple[str, str]:
     return owner.lower(), " ".join(task.lower().split())
 
 
-def latest_minutes(session: Session, meeting: Meeting) -> Minutes | None:
-    return session.scalar(
-        select(Minutes).where(Minutes.meeting_id == meeting.id).order_by(Minutes.version.desc())
-    )
+def latest_minutes(
+    session: Session, meeting: Meeting, *, published: bool = False
+) -> Minutes | None:
+    """The meeting's latest minutes version; with ``published``, the latest one not held."""
+    query = select(Minutes).where(Minutes.meeting_id == meeting.id)
+    if published:
+        query = query.where(Minutes.held_reason.is_(None))
+    return session.scalar(query.order_by(Minutes.version.desc()))
 
 
 def meeting_items(session: Session, meeting: Meeting) -> list[ActionItem]:
@@ -91,24 +95,68 @@ def apply_minutes(
     source_message_id: str | None,
     directory: Directory,
     now: datetime,
+    hold: str | None = None,
 ) -> MinutesResult:
+    """Record a new version of ``meeting``'s minutes and apply it; with ``hold`` (see
+    :func:`~mailflow.domain.minutes.hold_reason`) only record it, to apply on PUBLISH."""
     previous = latest_minutes(session, meeting)
-    version = 1 if previous is None else previous.version + 1
+    published = latest_minutes(session, meeting, published=True)
     minutes = Minutes(
         meeting_id=meeting.id,
-        version=version,
+        version=1 if previous is None else previous.version + 1,
         submitted_by=submitted_by,
         source_message_id=source_message_id,
         raw_text=raw_text,
         received_at=now,
-        is_correction=previous is not None,
+        is_correction=published is not None,
+        held_reason=hold,
     )
     session.add(minutes)
     session.flush()
-    result = MinutesResult(minutes, correction=previous is not None)
+    if hold is not None:
+        minutes.content = content_json(doc, [])
+        return MinutesResult(minutes, correction=published is not None)
+    return _apply(session, meeting, minutes, doc, directory, now, submitted_by)
+
+
+def publish_held(
+    session: Session,
+    meeting: Meeting,
+    minutes: Minutes,
+    *,
+    actor: str,
+    directory: Directory,
+    now: datetime,
+) -> MinutesResult:
+    """Apply a held version as it was written, on the scribe's PUBLISH."""
+    doc = doc_from_content(minutes.content or {})
+    minutes.held_reason = None
+    minutes.is_correction = (
+        session.scalar(
+            select(Minutes.id).where(
+                Minutes.meeting_id == meeting.id,
+                Minutes.held_reason.is_(None),
+                Minutes.id != minutes.id,
+            )
+        )
+        is not None
+    )
+    return _apply(session, meeting, minutes, doc, directory, now, actor)
+
+
+def _apply(
+    session: Session,
+    meeting: Meeting,
+    minutes: Minutes,
+    doc: MinutesDoc,
+    directory: Directory,
+    now: datetime,
+    actor: str,
+) -> MinutesResult:
+    result = MinutesResult(minutes, correction=minutes.is_correction)
     _replace_decisions(session, meeting, minutes, doc, now, result)
     _replace_disputes(session, meeting, minutes, doc, now)
-    _sync_items(session, meeting, minutes, doc.actions, directory, now, submitted_by, result)
+    _sync_items(session, meeting, minutes, doc.actions, directory, now, actor, result)
     minutes.content = content_json(doc, meeting_items(session, meeting))
     return result
 
@@ -194,7 +242,7 @@ def _sync_items(
                 deliverable=spec.deliverable,
                 due_date=spec.due,
                 due_time=spec.due_time,
-                status=ItemStatus.NOT_STARTED,
+                status=_initial_status(spec),
                 created_at=now,
                 updated_at=now,
             )
@@ -239,6 +287,12 @@ def _sync_items(
     session.flush()
 
 
+def _initial_status(spec: ActionSpec) -> ItemStatus:
+    """A tracking table's status column starts the item where the table says it is."""
+    wanted = {ItemStatus.IN_PROGRESS.value, ItemStatus.DELAYED.value}
+    return ItemStatus(spec.status) if spec.status in wanted else ItemStatus.NOT_STARTED
+
+
 def content_json(doc: MinutesDoc, items: Sequence[ActionItem]) -> dict[str, Any]:
     """The minutes as shown in the official mail: actions carry their refs."""
     refs = {_task_key(i.owner_email, i.description): i for i in items}
@@ -255,6 +309,7 @@ def content_json(doc: MinutesDoc, items: Sequence[ActionItem]) -> dict[str, Any]
             "due": spec.due.isoformat() if spec.due else None,
             "due_time": spec.due_time.isoformat() if spec.due_time else None,
             "due_raw": spec.due_raw,
+            "status": spec.status,
         }
 
     next_meeting = doc.next_meeting
@@ -272,5 +327,55 @@ def content_json(doc: MinutesDoc, items: Sequence[ActionItem]) -> dict[str, Any]
         },
         "present": list(doc.attendees),
         "info": list(doc.info),
-        "problems": [{"line": p.line, "reason": p.reason, "hint": p.hint} for p in doc.problems],
+        "problems": [
+            {"line": p.line, "reason": p.reason, "hint": p.hint, "code": p.code, "kept": p.kept}
+            for p in doc.problems
+        ],
+        "notes": list(doc.notes),
     }
+
+
+def doc_from_content(content: Mapping[str, Any]) -> MinutesDoc:
+    """The minutes a version's content (:func:`content_json`) holds, to apply them later."""
+
+    def spec(row: Mapping[str, Any], kind: str) -> ActionSpec:
+        return ActionSpec(
+            owner=row.get("owner"),
+            owner_raw=str(row.get("owner_raw") or ""),
+            task=str(row.get("task") or ""),
+            deliverable=row.get("deliverable"),
+            due=date.fromisoformat(row["due"]) if row.get("due") else None,
+            due_time=time.fromisoformat(row["due_time"]) if row.get("due_time") else None,
+            due_raw=row.get("due_raw"),
+            department=row.get("department"),
+            kind=kind,
+            status=row.get("status"),
+        )
+
+    following = content.get("next_meeting")
+    return MinutesDoc(
+        decisions=tuple(content.get("decisions") or ()),
+        actions=tuple(spec(row, "action") for row in content.get("actions") or ()),
+        disputes=tuple(spec(row, "dispute") for row in content.get("disputes") or ()),
+        next_meeting=None
+        if not following
+        else NextMeetingSpec(
+            raw=str(following.get("raw") or ""),
+            start=datetime.fromisoformat(following["start"]) if following.get("start") else None,
+            location=following.get("location"),
+            topic=following.get("topic"),
+        ),
+        attendees=tuple(content.get("present") or ()),
+        info=tuple(content.get("info") or ()),
+        problems=tuple(
+            Problem(
+                str(p.get("line") or ""),
+                str(p.get("reason") or ""),
+                p.get("hint"),
+                p.get("code"),
+                bool(p.get("kept")),
+            )
+            for p in content.get("problems") or ()
+        ),
+        notes=tuple(content.get("notes") or ()),
+    )

@@ -154,7 +154,10 @@ def announce_minutes(
     in_reply_to: str | None,
     subject: str | None,
     now: datetime,
+    held: str | None = None,
 ) -> None:
+    """The official minutes to everyone, the receipt to the scribe and the owners' assignments;
+    for ``held`` minutes only the receipt, saying why and how to release them."""
     directory = directory_of(config)
     minutes = result.minutes
     spec = invite_spec(meeting)
@@ -165,7 +168,7 @@ def announce_minutes(
         if i.status.value != "cancelled"
     ]
     reply_to = meeting_reply_address(config, meeting)
-    for email in minutes_recipients(meeting, items, directory):
+    for email in minutes_recipients(meeting, items, directory) if held is None else ():
         locale, zone = _person(directory, config, email)
         outbox.enqueue(
             session,
@@ -186,9 +189,10 @@ def announce_minutes(
             now=now,
             meeting_id=meeting.id,
         )
-    minutes.official_sent_at = now
+    if held is None:
+        minutes.official_sent_at = now
     locale, zone = _person(directory, config, submitted_by)
-    rows = [item_row(i, directory, meeting.title) for i in items]
+    rows = [item_row(i, directory, meeting.title) for i in items] if held is None else []
     outbox.enqueue(
         session,
         key=f"minutes-receipt:{receipt_key}",
@@ -208,6 +212,7 @@ def announce_minutes(
             in_reply_to=in_reply_to,
             subject=subject,
             thread_root=meeting.thread_root,
+            held=held,
         ),
         now=now,
         meeting_id=meeting.id,

@@ -31,6 +31,8 @@ class Minutes(Base):
     # The minutes as parsed and as the official mail showed them (decisions, actions with their
     # refs, disputes, next meeting, attendance, problems), so a correction can list its changes.
     content: Mapped[dict[str, Any] | None]
+    # Why this version waits for the scribe's PUBLISH ("no_items", "summary"); NULL once applied.
+    held_reason: Mapped[str | None] = mapped_column(String(40))
 
 
 class Decision(Base):
