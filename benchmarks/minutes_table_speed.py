@@ -37,7 +37,10 @@ TARGET_MS = 50.0
 
 def table_mail(rows: int) -> bytes:
     cell = '<td style="border:solid windowtext 1.0pt"><p class=MsoNormal><span lang=ZH-CN>{}</span></p></td>'
-    head = "".join(cell.format(f"<b>{h}</b>") for h in ("序号", "事项", "责任人", "责任部门", "完成时间", "状态"))
+    head = "".join(
+        cell.format(f"<b>{h}</b>")
+        for h in ("序号", "事项", "责任人", "责任部门", "完成时间", "状态")
+    )
     body = "".join(
         "<tr>"
         + "".join(

@@ -23,6 +23,7 @@ from mailflow.devstack import BOT, MailStack
 from mailflow.tracker.models import (
     ActionItem,
     Decision,
+    InboundMessage,
     ItemHistory,
     ItemStatus,
     Minutes,
@@ -440,6 +441,13 @@ def test_minutes_under_a_subject_of_the_scribes_own_are_matched_to_the_meeting(
     stranger["Message-ID"] = "<not-hers@example.test>"
     stranger.set_content("ACTION: @bob Send the deck by Friday\n")
     mailstack.send(stranger, CAROL, [BOT])
+    oa = EmailMessage()
+    oa["From"] = "协同办公平台 <oa@example.test>"
+    oa["To"] = BOT
+    oa["Subject"] = "【会议纪要】Q2 planning 已归档"
+    oa["Message-ID"] = "<oa-1@example.test>"
+    oa.set_content("您有一份会议纪要待阅。此邮件由系统自动发送，请勿直接回复。")
+    mailstack.send(oa, "oa@example.test", [BOT])
     ended.run()
 
     items = list(_items(session_factory).values())
@@ -449,3 +457,10 @@ def test_minutes_under_a_subject_of_the_scribes_own_are_matched_to_the_meeting(
     ]
     answer = _text(_receipts(ended, CAROL)[-1])
     assert "could not be matched" in answer and "only a meeting's organiser or scribe" in answer
+    with session_factory() as session:
+        recorded = session.scalar(
+            select(InboundMessage.outcome).where(InboundMessage.sender == "oa@example.test")
+        )
+        recipients = [r for row in session.scalars(select(OutboxRow.recipients)) for r in row]
+    assert recorded is not None and recorded.value == "ignored"
+    assert "oa@example.test" not in recipients, "a system's notice is never answered"

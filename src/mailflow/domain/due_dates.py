@@ -109,6 +109,7 @@ _SHORTHANDS = {"tmrw": "tomorrow", "tmr": "tomorrow", "tomo": "tomorrow", "2moro
 _SHORTHANDS |= {"wk": "week", "mon.": "monday", "'s": ""}
 _SHORTHAND = re.compile(r"\b(?:tmrw|tmr|tomo|2moro|wk)\b|(?<=\w)'s\b", re.IGNORECASE)
 _HOLIDAY_TAIL = re.compile(r"(?<=\S)\s*(?:holidays?|break|假期|长假|小长假)$")
+_DAY_PART = re.compile(r"(?:上午|下午|中午|晚上|早上|傍晚)(?!\s*[\d一二三四五六七八九十两])")
 _DOTTED = re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})(?![\d.])")
 _DAY_FIRST = re.compile(r"(?<![\d/.-])(1[3-9]|2\d|3[01])/(\d{1,2})(?![\d/])")
 _QUARTER = re.compile(r"^(?:end of\s+)?q([1-4])(?:\s*末)?$|^(?:第)?([一二三四])季度末?$")
@@ -147,6 +148,7 @@ def _canonical(text: str) -> str:
     """``text`` (folded) in the words the rules below know: Simplified, no office hours."""
     text = simplified(text).replace("工作天", "工作日").replace("禮拜", "礼拜")
     text = _SHORTHAND.sub(lambda m: _SHORTHANDS[m.group().casefold()], text)
+    text = _DAY_PART.sub("", text)  # 明天上午前: the part of the day changes no deadline
     text = _OFFICE_HOURS.sub("", text)
     if _CLOSE_OF_DAY.search(text):
         rest = _CLOSE_OF_DAY.sub(" ", text).strip(" ,，:：")

@@ -55,6 +55,7 @@ _LATIN_NAME = r"[A-Z][a-z]{2,}(?![A-Za-z])"
 _CLAUSE = r"(?:^|(?<=[，,；;：:。]))\s*"  # the start of the text or of a clause in it
 _ORG = r"\s*(?:总部|集团|公司|我司|本公司|分公司|事业部|台北分公司)?"  # 请总部信息部…
 _FILLER = r"(?:这边|那边|方面|这里)?\s*"  # 研发部陈工这边需要…
+_PRESIDE = r"(?:主持|主讲|召开|参加|出席|介绍|汇报|通报|定夺|决定|签字|批准)"  # 会议由王总主持
 _OPINION = r"(?:我|认为|觉得|建议|表示|提出|说|同意|反对|补充|介绍|汇报|通报|指出|强调|希望)"
 _COLLECTIVE = re.compile(
     r"^(?:各|全体|所有|相关|全员|大家|公司|双方|各方|我们|我方|对方|专人|领导|总部|集团|客户|供应商"
@@ -75,7 +76,11 @@ def _weak(pattern: str) -> re.Pattern[str]:
 _TEXT, _ITEM, _LIST = 0, 1, 2
 _ZH_PATTERNS: tuple[_Pattern, ...] = (
     # 由张伟负责汇总预算 / 竞品分析报告由市场部负责 / 同意采购新服务器，由信息部落实
-    ("around", re.compile(rf"(?:交由|请由|由){_ORG}\s*(?P<o>{_NAMES})\s*{_ASSIGN}?"), _TEXT),
+    (
+        "around",
+        re.compile(rf"(?:交由|请由|由){_ORG}\s*(?P<o>{_NAMES})\s*(?!{_PRESIDE}){_ASSIGN}?"),
+        _TEXT,
+    ),
     # 请张伟于本周五前提交预算 / 责成采购部重新评估报价 / 请总部信息部协助开通账号
     (
         "around",
@@ -97,9 +102,9 @@ _ZH_PATTERNS: tuple[_Pattern, ...] = (
         _TEXT,
     ),
     # 胡斌：机房巡检 (not "张伟：我认为…", which reports what someone said)
-    ("after", re.compile(rf"{_CLAUSE}(?P<o>{_NAMES})\s*[:：](?!\s*{_OPINION})"), _TEXT),
+    ("after", re.compile(rf"{_CLAUSE}{_ORG}(?P<o>{_NAMES})\s*[:：](?!\s*{_OPINION})"), _TEXT),
     # 张伟——汇总预算 (a list's line, numbered or under an actions heading)
-    ("after", re.compile(rf"^\s*(?P<o>{_NAMES})\s*(?:[:：]|——|—|–|-{{1,2}}\s)"), _ITEM),
+    ("after", re.compile(rf"^\s*{_ORG}(?P<o>{_NAMES})\s*(?:[:：]|——|—|–|-{{1,2}}\s)"), _ITEM),
     # 张伟跟进客户反馈 / 李娜在3月10日前完成 (the verb stays in the task)
     (
         "after",
@@ -117,6 +122,8 @@ _ZH_PATTERNS: tuple[_Pattern, ...] = (
         re.compile(rf"{_CLAUSE}(?P<o>{_NAMES})\s*(?:会后|随后|今天|明天|马上)?\s*(?=把)"),
         _TEXT,
     ),
+    # 杨洁跟进客户投诉汇总 (跟进 assigns as plainly as 负责)
+    ("after", re.compile(rf"{_CLAUSE}(?P<o>{_NAMES})\s*{_FILLER}(?=跟进|跟踪|落实|督办)"), _TEXT),
     # …李娜表示市场部将在下周三前完成… (a commitment in the middle of a report)
     (
         "tail",

@@ -107,6 +107,9 @@ class People:
             named = self.resolve(text[start:end])
             if named.resolution.status != "unknown":
                 named, end = _with_aside(named, text, start, end)
+                aside = _ASIDE.match(text, end) if named.resolution.found else None
+                if aside is not None and len(aside.group(1)) <= 15:
+                    end = aside.end()  # "Emma（总部市场部）：…": a remark goes with the name
                 taken[-1] = (start, end)
                 found.append((start, end, named))
         return _merged(sorted(found, key=lambda hit: hit[0]))

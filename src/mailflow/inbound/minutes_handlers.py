@@ -21,7 +21,7 @@ from mailflow.domain.minutes_parser import parse_minutes
 from mailflow.inbound.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.classify import Classification
 from mailflow.inbound.mail import InboundMail
-from mailflow.inbound.minutes_source import minutes_source
+from mailflow.inbound.minutes_source import minutes_source, system_notes
 from mailflow.outbound import answer_texts as texts
 from mailflow.outbound import outbox
 from mailflow.outbound.items_mail import item_receipt_payload
@@ -316,6 +316,10 @@ def find_meeting_for_minutes(
 def take_minutes_mail(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
     meetings = meeting_candidates(ctx, mail.sender)
     meeting = find_meeting_for_minutes(ctx, mail, meetings)
+    stranger = directory_of(ctx.config).by_email(mail.sender) is None
+    if meeting is None and stranger and system_notes(mail.subject + minutes_source(mail).text):
+        # An OA system's 会议纪要通知 or a meeting tool's summary: recorded, never answered.
+        return Outcome("ignored", "processed", "a system's notice about minutes")
     if meeting is None:
         locale = locale_of(ctx.config, mail.sender)
         answer(

@@ -51,6 +51,11 @@ class MinutesSource:
     forwarded_summary: bool = False  # another system's notes, forwarded for information
 
 
+def system_notes(text: str) -> bool:
+    """Whether ``text`` reads like a system's notification or an AI summary, not a person's."""
+    return _SYSTEM_NOTES.search(text) is not None
+
+
 def minutes_source(mail: InboundMail) -> MinutesSource:
     """:func:`read_source` of ``mail``, remembered by the mail."""
     return mail.remember("minutes_source", lambda: read_source(mail.message))
