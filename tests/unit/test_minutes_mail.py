@@ -397,7 +397,8 @@ def test_official_minutes_show_both_times_to_a_reader_in_another_zone() -> None:
             "en",
             "Please send the minutes: Q2 review (10 Mar)",
             [
-                "reply to this mail with the filled-in text",
+                "by replying to this mail",
+                "a table with owner and due date columns",
                 "ATTENDEES: Alice Wang, Bob Li",
                 "[Topic 1] Budget (owner: Alice Wang; expected conclusion: Approve the Q2 budget)",
                 "[Topic 2] Hiring plan (owner: Bob Li)",
@@ -414,7 +415,8 @@ def test_official_minutes_show_both_times_to_a_reader_in_another_zone() -> None:
             "zh_CN",
             "请提交会议纪要：Q2 review（3月10日）",
             [
-                "直接回复本邮件，附上填写好的内容即可",
+                "直接回复本邮件提交会议纪要",
+                "含责任人、完成时间列的表格",
                 "出席：Alice Wang、Bob Li",
                 "【议题1】Budget（负责人：Alice Wang；预期结论：Approve the Q2 budget）",
                 "例：行动项：李四 完成招聘计划 交付物：招聘计划初稿 截止：3月17日",
