@@ -4,8 +4,8 @@ Pure: the mail's subject, text, thread ids and recipients and a few facts per ca
 in, a ranking out. Scribes title minutes their own way (``研发周会纪要 0708``, ``MoM - Q2 sync``),
 so the meeting is recognised by all it shares with the mail, each worth points:
 
-- its title in the subject (both folded: case, width, script, punctuation; containment counts
-  fully, else how alike they are), up to 2;
+- its title in the subject (both folded: case, width, script, punctuation): 2 when one holds
+  the other, else up to 1.5 for how alike they are (from 60 % alike);
 - its day written in the subject or the text (``7月8日``, ``7/8``, ``0708``, ``2025-07-08``,
   ``8 Jul``), 1;
 - the mail's thread naming the meeting's thread (In-Reply-To/References), 2;
@@ -71,7 +71,9 @@ def title_score(title: str, subject: str) -> float:
         return 0.0
     if wanted in core or core in wanted:
         return 2.0
-    return 2.0 * SequenceMatcher(None, wanted, core).ratio()
+    # Alike is worth less than named: "项目000周会" must not tie with "项目004周会" named exactly.
+    ratio = SequenceMatcher(None, wanted, core).ratio()
+    return 1.5 * ratio if ratio >= 0.6 else 0.0
 
 
 def day_written(day: date, text: str) -> bool:

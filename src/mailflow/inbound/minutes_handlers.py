@@ -269,14 +269,16 @@ MATCH_WINDOW = timedelta(days=30)  # minutes come days after a meeting, not mont
 
 
 def meeting_candidates(ctx: ApplyContext, sender: str) -> list[Meeting]:
-    """The sender's meetings (as organiser or scribe) of the last 30 days and the next day."""
+    """The sender's meetings (as organiser or scribe) of the last 30 days and the next day, and
+    their series."""
     return list(
         ctx.session.scalars(
             select(Meeting)
             .where(
                 Meeting.status == MeetingStatus.SCHEDULED,
                 Meeting.starts_at <= ctx.now + timedelta(days=1),
-                Meeting.starts_at >= ctx.now - MATCH_WINDOW,
+                # A series started long ago still meets: its minutes belong to it.
+                (Meeting.starts_at >= ctx.now - MATCH_WINDOW) | Meeting.rrule.is_not(None),
                 (Meeting.organiser_email == sender) | (Meeting.scribe_email == sender),
             )
             .order_by(Meeting.starts_at.desc())
