@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
+from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec, OccurrenceSpec
 from mailflow.domain.meeting_codec import from_json, to_json
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -32,6 +32,14 @@ FULL = MeetingSpec(
     rrule="FREQ=WEEKLY;BYDAY=MO;COUNT=10",
     exdates=(datetime(2025, 3, 17, 9, 30, tzinfo=SHANGHAI),),
     recurrence_id=datetime(2025, 3, 24, 9, 30, tzinfo=SHANGHAI),
+    overrides=(
+        OccurrenceSpec(
+            datetime(2025, 3, 31, 9, 30, tzinfo=SHANGHAI),
+            datetime(2025, 4, 1, 14, 0, tzinfo=SHANGHAI),
+            datetime(2025, 4, 1, 15, 0, tzinfo=SHANGHAI),
+            location="302 会议室",
+        ),
+    ),
     scribe="carol@example.com",
     agenda=(
         AgendaSpec("预算", "alice@example.com", 20, "批准 Q2 预算"),
@@ -133,6 +141,10 @@ def _asdict_reference(spec: MeetingSpec) -> dict[str, object]:
     data["attendees"] = [asdict(a) for a in spec.attendees]
     data["agenda"] = [asdict(a) for a in spec.agenda]
     data["materials"] = list(spec.materials)
+    data["overrides"] = [
+        {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in asdict(o).items()}
+        for o in spec.overrides
+    ]
     return data
 
 

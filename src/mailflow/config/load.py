@@ -138,9 +138,28 @@ def _mail(t: Table, base_dir: Path) -> MailSettings:
         token_secret=t.secret("token_secret", base_dir),
         require_authenticated_senders=t.flag("require_authenticated_senders", False),
         max_message_bytes=t.integer("max_message_bytes", MailSettings.max_message_bytes),
+        alias_domains=_alias_domains(t.table("alias_domains")),
     )
     t.finish()
     return settings
+
+
+def _alias_domains(t: Table) -> tuple[tuple[str, str], ...]:
+    """``[mail.alias_domains]``: ``"example.cn" = "example.com"``, alias to canonical domain."""
+    pairs: list[tuple[str, str]] = []
+    for alias in sorted(t.data):
+        canonical = t.text(alias, None)
+        if canonical is None:
+            continue
+        bad = [d for d in (alias, canonical) if email_problem(f"postmaster@{d}")]
+        if bad:
+            t.report(alias, f"{bad[0]!r} is not a domain name")
+        elif alias.lower() == canonical.lower():
+            t.report(alias, "a domain cannot be an alias of itself")
+        else:
+            pairs.append((alias.lower(), canonical.lower()))
+    t.finish()
+    return tuple(pairs)
 
 
 def _server(t: Table, ports: dict[Security, int], default: Security) -> tuple[str, int, Security]:

@@ -106,6 +106,9 @@ class MailSettings:
     token_secret: Secret = NO_SECRET
     require_authenticated_senders: bool = False
     max_message_bytes: int = 25 * 1024 * 1024
+    # Domains that are the same mailboxes under another name: (alias, canonical) pairs, so
+    # alice@example.cn is alice@example.com when answering, organising or owning.
+    alias_domains: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

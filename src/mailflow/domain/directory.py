@@ -37,6 +37,7 @@ from typing import Literal
 from pypinyin import lazy_pinyin
 
 from mailflow.config.schema import Person
+from mailflow.domain.identity import Identities
 from mailflow.domain.script import simplified
 
 Status = Literal["found", "ambiguous", "unknown"]
@@ -169,8 +170,9 @@ def given_names(person: Person) -> set[str]:
 class Directory:
     """The organisation's people, indexed for lookup; see the module docstring for the rules."""
 
-    def __init__(self, people: Iterable[Person]) -> None:
+    def __init__(self, people: Iterable[Person], aliases: Iterable[tuple[str, str]] = ()) -> None:
         self._people = tuple(people)
+        self.identities = Identities(aliases)
         self._by_email: dict[str, Person] = {}
         self._indexes: dict[Via, dict[str, list[Person]]] = {
             "alias": {},
@@ -184,7 +186,7 @@ class Directory:
         # Department words too loose to be read as a name in running text ("财务报表", "sales").
         self._loose: set[str] = set()
         for person in self._people:
-            self._by_email.setdefault(person.email.lower(), person)
+            self._by_email.setdefault(self.identities.canonical(person.email), person)
             for alias in person.aliases:
                 self._add("alias", alias, person)
             self._add("name", person.name, person)
@@ -223,8 +225,8 @@ class Directory:
         return len(self._people)
 
     def by_email(self, address: str) -> Person | None:
-        """The person with this address (case-insensitive), or None."""
-        return self._by_email.get(address.strip().lower())
+        """The person with this address (case-insensitive, alias domains too), or None."""
+        return self._by_email.get(self.identities.canonical(address))
 
     def resolve(self, token: str) -> Resolution:
         """Who ``token`` names: an address, ``@alias``, alias, name or department."""

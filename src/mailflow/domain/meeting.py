@@ -32,6 +32,25 @@ class AgendaSpec:
 
 
 @dataclass(frozen=True)
+class OccurrenceSpec:
+    """One occurrence of a series that differs from the rule: moved, retimed, re-located or
+    retitled (a cancelled occurrence is an EXDATE of the series instead).
+
+    ``recurrence_id`` is the occurrence's original start (RFC 5545 RECURRENCE-ID): it names the
+    occurrence for good, wherever it moves. ``title``/``location``/``online_url`` None: the
+    series' own.
+    """
+
+    recurrence_id: datetime
+    start: datetime
+    end: datetime
+    title: str | None = None
+    location: str | None = None
+    online_url: str | None = None
+    sequence: int = 0
+
+
+@dataclass(frozen=True)
 class MeetingSpec:
     uid: str
     title: str
@@ -47,6 +66,7 @@ class MeetingSpec:
     rrule: str | None = None  # RFC 5545 RRULE value, e.g. "FREQ=WEEKLY;BYDAY=MO;COUNT=10"
     exdates: tuple[datetime, ...] = ()
     recurrence_id: datetime | None = None  # set when the spec is one occurrence of a series
+    overrides: tuple[OccurrenceSpec, ...] = ()  # a series' occurrences that differ from its rule
     scribe: str | None = None
     agenda: tuple[AgendaSpec, ...] = ()
     materials: tuple[str, ...] = ()

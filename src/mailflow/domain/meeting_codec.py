@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
+from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec, OccurrenceSpec
 
 
 def _dt(value: datetime | None) -> str | None:
@@ -33,6 +33,18 @@ def to_json(spec: MeetingSpec) -> dict[str, Any]:
     for key in ("start", "end", "recurrence_id"):
         data[key] = _dt(getattr(spec, key))
     data["exdates"] = [value.isoformat() for value in spec.exdates]
+    data["overrides"] = [
+        {
+            "recurrence_id": o.recurrence_id.isoformat(),
+            "start": o.start.isoformat(),
+            "end": o.end.isoformat(),
+            "title": o.title,
+            "location": o.location,
+            "online_url": o.online_url,
+            "sequence": o.sequence,
+        }
+        for o in spec.overrides
+    ]
     data["attendees"] = [_scalars(a) for a in spec.attendees]
     data["agenda"] = [_scalars(a) for a in spec.agenda]
     data["materials"] = list(spec.materials)
@@ -64,6 +76,18 @@ def from_json(data: dict[str, Any]) -> MeetingSpec:
         rrule=data.get("rrule"),
         exdates=tuple(datetime.fromisoformat(v).astimezone(zone) for v in data.get("exdates", ())),
         recurrence_id=when(data.get("recurrence_id")),
+        overrides=tuple(
+            OccurrenceSpec(
+                recurrence_id=datetime.fromisoformat(o["recurrence_id"]).astimezone(zone),
+                start=datetime.fromisoformat(o["start"]).astimezone(zone),
+                end=datetime.fromisoformat(o["end"]).astimezone(zone),
+                title=o.get("title"),
+                location=o.get("location"),
+                online_url=o.get("online_url"),
+                sequence=int(o.get("sequence", 0)),
+            )
+            for o in data.get("overrides", ())
+        ),
         scribe=data.get("scribe"),
         agenda=tuple(AgendaSpec(**a) for a in data.get("agenda", ())),
         materials=tuple(data.get("materials", ())),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zoneinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache
 
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
@@ -83,3 +84,67 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo("UTC")
+
+
+@cache
+def _candidates() -> tuple[str, ...]:
+    """IANA zones to try for a VTIMEZONE of unknown name: each Windows zone's primary zone
+    first (the one Outlook means), then every other zone, legacy aliases last."""
+    primary = list(dict.fromkeys(WINDOWS_TO_OLSON.values()))
+    others = sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
+    )
+    return tuple(dict.fromkeys([*primary, *others]))
+
+
+def _offsets(tz: tzinfo, instants: list[datetime]) -> list[timedelta | None]:
+    return [instant.astimezone(tz).utcoffset() for instant in instants]
+
+
+def _samples(tz: tzinfo, around: datetime) -> list[datetime]:
+    """UTC instants over two years from ``around``'s: five a month, and every hour of the days
+    around each change of ``tz``'s offset, so zones that change on other days or at another
+    hour are told apart. Instants, not wall times: a wall time in the hour a clock goes back
+    happens twice."""
+    coarse = [
+        datetime(year, month, day, 12, tzinfo=UTC)
+        for year in (around.year, around.year + 1)
+        for month in range(1, 13)
+        for day in (1, 8, 15, 22, 28)
+    ]
+    offsets = _offsets(tz, coarse)
+    found = list(coarse)
+    for index in range(1, len(coarse)):
+        if offsets[index] != offsets[index - 1]:
+            before = coarse[index - 1]
+            hours = int((coarse[index] - before).total_seconds() // 3600)
+            found.extend(before + timedelta(hours=h) for h in range(1, hours))
+    return found
+
+
+def matching_zone(tz: tzinfo, around: datetime) -> str | None:
+    """The IANA zone whose offsets equal ``tz``'s (a VTIMEZONE of a name nobody knows, such as
+    ``GMT -0500 (Standard) / GMT -0400 (Daylight)``) at every sampled instant of the two years
+    from ``around``'s, preferring the zone Outlook means for its Windows names; None if none."""
+    samples = _samples(tz, around)
+    wanted = _offsets(tz, samples)
+    if any(offset is None for offset in wanted):
+        return None
+    return _match(tuple(samples), tuple(w for w in wanted if w is not None))
+
+
+@cache
+def _match(samples: tuple[datetime, ...], wanted: tuple[timedelta, ...]) -> str | None:
+    for name in _candidates():
+        try:
+            candidate = zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+        if all(
+            at.astimezone(candidate).utcoffset() == offset
+            for at, offset in zip(samples, wanted, strict=True)
+        ):
+            return name
+    return None

@@ -6,7 +6,9 @@ appends what it had to guess or refuse, so one odd value never loses the whole m
 Times (:func:`moment`) follow DESIGN.md's "Known traps": a TZID is mapped to an IANA zone
 (IANA names, Windows names such as ``Romance Standard Time``, vendor-prefixed names); when the
 name is unknown, the embedded VTIMEZONE's offsets give the instant, expressed in a fixed
-``Etc/GMT±N`` zone when the VTIMEZONE has one offset all year, else in UTC. A TZID'd time is never
+``Etc/GMT±N`` zone when the VTIMEZONE has one offset all year, else in the IANA zone whose
+offsets and summer-time changes it has (:func:`~mailflow.domain.zones.matching_zone`), and only
+when none has, in UTC — said loudly, so the organiser hears of it. A TZID'd time is never
 read as UTC, and a time without any zone ("floating") or a date (all-day) is read in the caller's
 zone, which is noted.
 """
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from mailflow.domain.zones import fixed_offset_zone, zone, zone_name
+from mailflow.domain.zones import fixed_offset_zone, matching_zone, zone, zone_name
 
 MAX_SEQUENCE = 2**31 - 1  # The tracker stores SEQUENCE in a 32-bit integer column.
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -77,6 +79,16 @@ def _embedded(value: datetime, name: str, problems: list[str], what: str) -> Mom
         return Moment(mapped, named)
     tz = value.tzinfo
     assert tz is not None  # only aware values reach here
+    seasonal = tz.utcoffset(datetime(value.year, 1, 1)) != tz.utcoffset(datetime(value.year, 7, 1))
+    # A zone with summer time is the IANA zone with the same changes; one offset all year is
+    # that offset (naming one city among many with it would mislead readers).
+    matched = matching_zone(tz, value) if seasonal else None
+    if matched is not None:
+        problems.append(
+            f"{what}: time zone {name!r} read as {matched} (its VTIMEZONE has that zone's "
+            "offsets and summer-time changes)"
+        )
+        return Moment(value.astimezone(zone(matched)), matched)
     january, july = (tz.utcoffset(datetime(value.year, m, 1)) for m in (1, 7))
     offset = value.utcoffset() or timedelta(0)
     fixed = None
@@ -84,7 +96,14 @@ def _embedded(value: datetime, name: str, problems: list[str], what: str) -> Mom
         hours = int(offset.total_seconds() // 3600)
         fixed = fixed_offset_zone("+" if hours >= 0 else "-", abs(hours))
     tzid = fixed or "UTC"
-    problems.append(f"{what}: unknown time zone {name!r}: its VTIMEZONE offsets used ({tzid})")
+    if fixed:
+        problems.append(f"{what}: unknown time zone {name!r}: its fixed offset used ({tzid})")
+    else:
+        problems.append(
+            f"{what}: the time zone {name!r} matches no known zone: the time is kept as the "
+            "instant it names (UTC), so a series will not follow its summer time. Please "
+            "choose a standard time zone for this meeting in your calendar."
+        )
     return Moment(value.astimezone(zone(tzid)), tzid)
 
 

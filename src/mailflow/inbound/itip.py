@@ -159,6 +159,7 @@ def parse_calendar(
     events = [event for cal in calendars for event in cal.walk("VEVENT")][:MAX_EVENTS]
     if calendars and not events:
         problems.append("no VEVENT in the calendar data")
+    prodid = text(calendars[0].get("PRODID")) if calendars else None
     for event in events:
         uid = text(event.get("UID")) or text(calendars[0].get("UID"))
         if uid is None:
@@ -166,14 +167,20 @@ def parse_calendar(
             continue
         if event.get("UID") is None:
             problems.append(f"{uid}: UID taken from the VCALENDAR")
-        _read_event(result, event, uid, sender=sender, floating_tz=floating_tz)
+        _read_event(result, event, uid, sender=sender, floating_tz=floating_tz, prodid=prodid)
     if method not in REQUEST_METHODS | {"REPLY", "COUNTER", "REFRESH", "DECLINECOUNTER"}:
         problems.append(f"unknown METHOD {method}")
     return result
 
 
 def _read_event(
-    result: ItipMessage, event: Any, uid: str, *, sender: str | None, floating_tz: str
+    result: ItipMessage,
+    event: Any,
+    uid: str,
+    *,
+    sender: str | None,
+    floating_tz: str,
+    prodid: str | None,
 ) -> None:
     problems = result.problems
     if result.method in REQUEST_METHODS:
@@ -184,6 +191,7 @@ def _read_event(
             sender=sender,
             floating_tz=floating_tz,
             problems=problems,
+            prodid=prodid,
         )
         if spec is not None:
             result.requests.append(spec)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, get_args
 
 from mailflow.domain.meeting import AttendeeSpec, MeetingSpec, PartStat, Role
+from mailflow.domain.online_links import join_link
 from mailflow.inbound.ical_values import Moment, address, moment, moments, sequence, stamp, text
 
 MAX_ATTENDEES = 1_000
@@ -19,10 +20,21 @@ _ROLES: dict[str, Role] = {role: role for role in get_args(Role)}
 _PARTSTATS: dict[str, PartStat] = {stat: stat for stat in get_args(PartStat)}
 # Properties where clients put the link of an online meeting.
 _LINK_PROPERTIES = (
+    "CONFERENCE",
+    "URL",
     "X-GOOGLE-CONFERENCE",
     "X-MICROSOFT-SKYPETEAMSMEETINGURL",
+    "X-MICROSOFT-ONLINEMEETINGCONFLINK",
     "X-MICROSOFT-ONLINEMEETINGEXTERNALLINK",
 )
+# Where iOS and macOS Calendar put an attendee's note (the standard COMMENT is rarely used).
+_COMMENT_PROPERTIES = (
+    "COMMENT",
+    "X-CALENDARSERVER-PRIVATE-COMMENT",
+    "X-CALENDARSERVER-ATTENDEE-COMMENT",
+)
+# A CANCEL may leave DTSTART out (Thunderbird's series cancel): the stored meeting's is used.
+NO_START = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -53,10 +65,14 @@ class ItipCounter:
 
 
 def _comment(event: Any) -> str | None:
-    value = event.get("COMMENT")
-    values = value if isinstance(value, list) else [value] if value is not None else []
-    joined = "\n".join(str(v).strip() for v in values if str(v).strip())
-    return joined or None
+    found: list[str] = []
+    for name in _COMMENT_PROPERTIES:
+        value = event.get(name)
+        for item in value if isinstance(value, list) else [value] if value is not None else []:
+            text_value = str(item).strip()
+            if text_value and text_value not in found:
+                found.append(text_value)
+    return "\n".join(found) or None
 
 
 def _recurrence_id(event: Any, floating_tz: str, problems: list[str]) -> datetime | None:
@@ -97,13 +113,25 @@ def _span(event: Any, floating_tz: str, problems: list[str]) -> tuple[Moment, da
 
 
 def meeting_spec(
-    event: Any, uid: str, *, method: str, sender: str | None, floating_tz: str, problems: list[str]
+    event: Any,
+    uid: str,
+    *,
+    method: str,
+    sender: str | None,
+    floating_tz: str,
+    problems: list[str],
+    prodid: str | None = None,
 ) -> MeetingSpec | None:
-    """The meeting a REQUEST/ADD/PUBLISH/CANCEL VEVENT describes, or None when it has no start."""
-    span = _span(event, floating_tz, problems)
-    if span is None:
-        return None
-    start, end = span
+    """The meeting a REQUEST/ADD/PUBLISH/CANCEL VEVENT describes, or None when it has no start
+    (a CANCEL needs none: it names its meeting by UID, and RECURRENCE-ID for one occurrence)."""
+    if method == "CANCEL" and event.get("DTSTART") is None:
+        when = _recurrence_id(event, floating_tz, problems) or NO_START
+        start, end = Moment(when, floating_tz), when
+    else:
+        span = _span(event, floating_tz, problems)
+        if span is None:
+            return None
+        start, end = span
     organiser_email, organiser_name = address(event.get("ORGANIZER", ""))
     if organiser_email is None:
         if sender is None:
@@ -125,15 +153,17 @@ def meeting_spec(
             partstat = _PARTSTATS.get(str(params.get("PARTSTAT", "")).upper(), "NEEDS-ACTION")
             attendees.setdefault(email, AttendeeSpec(email, name, role, partstat))
     location = text(event.get("LOCATION"))
-    links = [text(event.get(p)) for p in _LINK_PROPERTIES]
-    if location is not None and location.lower().startswith(("http://", "https://")):
-        links.insert(0, location)
-        location = None
+    description = text(event.get("DESCRIPTION"))
+    link = join_link([location, *(text(event.get(p)) for p in _LINK_PROPERTIES)], [description])
+    if location is not None and (location == link or location.lower().startswith("http")):
+        location = None  # only the link: it is shown as the join line, not as a place
     extra: dict[str, str] = {}
     if start.all_day:
         extra["all_day"] = "true"
     if rooms:
         extra["rooms"] = ", ".join(r for r in rooms if r)
+    if prodid:
+        extra["prodid"] = prodid[:200]  # DTSTAMPs compare only between the same client's mails
     stamp = getattr(event.get("DTSTAMP"), "dt", None)
     if isinstance(stamp, datetime):
         # With an equal SEQUENCE the later DTSTAMP is the newer version (RFC 5546 2.1.5): Google
@@ -160,8 +190,8 @@ def meeting_spec(
         sequence=sequence(event.get("SEQUENCE"), problems),
         attendees=tuple(attendees.values()),
         location=location or (extra["rooms"] if rooms else None),
-        online_url=next((link for link in links if link), None),
-        description=text(event.get("DESCRIPTION")),
+        online_url=link,
+        description=description,
         rrule=None if rrule is None else rrule.to_ical().decode("utf-8", "replace"),
         exdates=tuple(m.at for m in exdates),
         recurrence_id=_recurrence_id(event, start.tzid, problems),

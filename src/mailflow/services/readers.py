@@ -21,24 +21,24 @@ class Reader:
 
 
 @lru_cache(maxsize=8)
-def _directory(people: tuple[Person, ...]) -> Directory:
-    return Directory(people)
+def _directory(people: tuple[Person, ...], aliases: tuple[tuple[str, str], ...]) -> Directory:
+    return Directory(people, aliases)
 
 
 # The people tuple last asked about and its directory: looking the tuple up in the cache above
 # hashes every Person in it, which for a few hundred people cost more than the lookup it served
 # (measured per inbound reply). The same tuple object is the common case, so it is checked first.
-_last: tuple[tuple[Person, ...], Directory] | None = None
+_last: tuple[tuple[Person, ...], tuple[tuple[str, str], ...], Directory] | None = None
 
 
 def directory_of(config: Config) -> Directory:
     global _last
-    people = config.people.people
+    people, aliases = config.people.people, config.mail.alias_domains
     last = _last
-    if last is not None and last[0] is people:
-        return last[1]
-    directory = _directory(people)
-    _last = (people, directory)
+    if last is not None and last[0] is people and last[1] is aliases:
+        return last[2]
+    directory = _directory(people, aliases)
+    _last = (people, aliases, directory)
     return directory
 
 
