@@ -76,7 +76,8 @@ def with_exception(series: MeetingSpec, exception: MeetingSpec) -> MeetingSpec:
     if as_ruled and not (override.title or override.location or override.online_url):
         return dataclasses.replace(series, overrides=others, exdates=exdates)
     return dataclasses.replace(
-        series, overrides=tuple(sorted((*others, override), key=lambda o: o.recurrence_id)),
+        series,
+        overrides=tuple(sorted((*others, override), key=lambda o: o.recurrence_id)),
         exdates=exdates,
     )
 
