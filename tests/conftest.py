@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -124,3 +125,10 @@ security = "plain"
 [database]
 url = "sqlite:///{database}"
 {more}"""
+
+
+def invite_bot(ics: bytes, bot: str) -> bytes:
+    """A real calendar file with the bot added as an attendee of each event, as an organiser does
+    when inviting mailflow (mailflow takes a REQUEST only when it is invited)."""
+    line = f"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:{bot}".encode()
+    return re.sub(rb"(\r?\n)END:VEVENT", lambda m: m.group(1) + line + m.group(0), ics)

@@ -20,15 +20,18 @@ pytestmark = pytest.mark.integration
 EXPECTED = [
     "bot-meeting-request-from-alice",
     "alice-receipt",
+    "alice-notice",  # the organiser gets mailflow's invitation too, as its chair
     "bob-notice",
     "carol-notice",
     "dave-notice",
     "bot-calendar-accept-from-carol",
     "bot-rsvp-from-dave",
+    "alice-answer",  # Carol's note with her answer, for the organiser
+    "alice-answer",  # Dave's reason for declining
     "dave-answer",
     "bob-minutes-skeleton",
     "bot-minutes-from-bob",
-    *[f"{who}-official-minutes" for who in ("bob", "carol", "dave", "alice", "exec")],
+    *[f"{who}-official-minutes" for who in ("alice", "bob", "carol", "dave", "exec")],
     "bob-minutes-receipt",
     *[f"{who}-item-assignment" for who in ("bob", "carol", "dave")],
     "bot-confirm-from-carol",
@@ -81,7 +84,7 @@ def test_every_mail_of_the_cycle_is_written_in_order(played: tuple[Path, str, fl
 
 def test_the_chinese_notice_carries_a_real_invite(played: tuple[Path, str, float]) -> None:
     out, _, _ = played
-    notice = _load(out / "03-bob-notice.eml")
+    notice = _load(out / "04-bob-notice.eml")
     assert str(notice["Subject"]).startswith("会议通知：二季度规划会")
     assert "3楼301会议室" in _text(notice)
     attachments = {part.get_filename(): part for part in notice.iter_attachments()}
@@ -91,7 +94,7 @@ def test_the_chinese_notice_carries_a_real_invite(played: tuple[Path, str, float
     [event] = calendar.walk("VEVENT")
     attendees = {str(a).lower() for a in event.get("ATTENDEE")}
     assert {"mailto:bob@example.test", "mailto:carol@example.test"} <= attendees
-    english = _load(out / "04-carol-notice.eml")
+    english = _load(out / "05-carol-notice.eml")
     assert str(english["Subject"]).startswith("Meeting notice:")
     # Carol reads times in London: 14:00 in Shanghai is 06:00 there in March.
     assert "06:00" in _text(english)
@@ -100,20 +103,20 @@ def test_the_chinese_notice_carries_a_real_invite(played: tuple[Path, str, float
 def test_replies_were_understood(played: tuple[Path, str, float]) -> None:
     out, _, _ = played
     # Dave reads English: his Chinese "不参加，出差" was understood as a decline with a comment.
-    answer = _text(_load(out / "08-dave-answer.eml"))
+    answer = _text(_load(out / "11-dave-answer.eml"))
     assert "you decline" in answer and "出差" in answer
-    minutes = _text(_load(out / "11-bob-official-minutes.eml"))
+    minutes = _text(_load(out / "15-bob-official-minutes.eml"))
     assert "二季度预算批准" in minutes and "MF-0001" in minutes and "MF-0003" in minutes
-    escalation = _text(_load(out / "27-alice-escalation.eml"))
+    escalation = _text(_load(out / "30-alice-escalation.eml"))
     assert "MF-0003" in escalation
 
 
 def test_the_digest_is_also_a_web_page(played: tuple[Path, str, float]) -> None:
     out, _, _ = played
-    page = (out / "31-exec-digest.html").read_text(encoding="utf-8")
+    page = (out / "34-exec-digest.html").read_text(encoding="utf-8")
     assert page.lstrip().lower().startswith(("<!doctype html", "<html"))
     assert "MF-0003" in page, "the overdue item is in the digest"
-    assert sorted(p.name for p in out.glob("*.html")) == ["31-exec-digest.html"]
+    assert sorted(p.name for p in out.glob("*.html")) == ["34-exec-digest.html"]
 
 
 def test_a_second_run_replaces_the_first(played: tuple[Path, str, float]) -> None:

@@ -26,7 +26,7 @@ from mailflow.config.schema import (
 )
 from mailflow.devstack import BOT, MailStack
 from mailflow.tracker.models import Attendee, Meeting, MeetingStatus
-from tests.conftest import SteppingClock, shanghai_config
+from tests.conftest import SteppingClock, invite_bot, shanghai_config
 from tests.integration.cycle import Cycle
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -133,7 +133,11 @@ def test_meeting_mail_to_receipt_and_localised_notices_with_invites(
         event = _event(_invite(msg))
         assert str(event["ORGANIZER"]).lower() == f"mailto:{BOT}"
         attendees = {str(a).lower().removeprefix("mailto:"): a for a in _attendees(event)}
-        assert set(attendees) == {BOB, CAROL}
+        assert set(attendees) == {ALICE, BOB, CAROL}
+        # The organiser is in mailflow's invitation as its chair, already accepted, not asked.
+        chair = attendees.pop(ALICE)
+        assert (chair.params["ROLE"], chair.params["PARTSTAT"]) == ("CHAIR", "ACCEPTED")
+        assert chair.params["RSVP"] == "FALSE"
         for attendee in attendees.values():
             assert attendee.params["PARTSTAT"] == "NEEDS-ACTION"
             assert attendee.params["RSVP"] == "TRUE"
@@ -254,6 +258,7 @@ def test_real_calendar_requests_are_taken_in(
     corpus: Path,
 ) -> None:
     ics = (corpus / "itip-nylas" / "inbox" / "test" / "events" / "fixtures" / name).read_bytes()
+    ics = invite_bot(ics, BOT)
     calendar = icalendar.Calendar.from_ical(ics)
     [event] = list(calendar.walk("VEVENT"))[:1]
     # iCloud routes through a proxy address and names the person in EMAIL (RFC 6638), and its

@@ -38,6 +38,7 @@ from mailflow.outbound.registry import render
 from mailflow.services.meetings import apply_spec
 from mailflow.services.notices import plan_notices
 from mailflow.tracker.models import Meeting, MeetingSource, MeetingStatus, OutboxRow
+from tests.conftest import invite_bot
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ORGANISER = "alice@example.test"
@@ -236,7 +237,7 @@ def test_real_request_then_cancel_or_update(
     folder = corpus.joinpath(*FIXTURES)
     outcomes = []
     for n, name in enumerate((first, second)):
-        ics = (folder / name).read_bytes()
+        ics = invite_bot((folder / name).read_bytes(), "bot@example.test")
         organiser = _organiser(ics)
         mail = _mail_with(ics, organiser, f"<{n}-{name}@corpus.test>")
         found = classify(mail)

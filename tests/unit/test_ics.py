@@ -184,7 +184,7 @@ def test_one_occurrence_carries_recurrence_id_and_no_rrule() -> None:
     assert "RRULE" not in event and "EXDATE" not in event
 
 
-def test_cancel_keeps_uid_uses_given_sequence_and_lists_only_the_cancelled() -> None:
+def test_uninviting_keeps_uid_uses_given_sequence_lists_only_them_and_has_no_status() -> None:
     spec = meeting(sequence=3)
     removed = AttendeeSpec("bob@example.com", "Bob Li")
     calendar, event = parse(invite(spec, method="CANCEL", attendees=[removed]))
@@ -192,8 +192,16 @@ def test_cancel_keeps_uid_uses_given_sequence_and_lists_only_the_cancelled() -> 
     assert calendar["METHOD"] == "CANCEL"
     assert event["UID"] == spec.uid
     assert event["SEQUENCE"] == 3
-    assert event["STATUS"] == "CANCELLED"
+    # RFC 5546 3.2.5: STATUS:CANCELLED would cancel the meeting itself, not take Bob off it.
+    assert "STATUS" not in event
     assert [str(a) for a in attendees_of(event)] == ["mailto:bob@example.com"]
+
+
+def test_cancelling_the_meeting_says_so_in_status() -> None:
+    spec = dataclasses.replace(meeting(sequence=4), status="CANCELLED")
+    calendar, event = parse(invite(spec, method="CANCEL"))
+    assert calendar["METHOD"] == "CANCEL"
+    assert event["STATUS"] == "CANCELLED"
 
 
 def test_online_only_meeting_shows_its_link_as_location() -> None:

@@ -26,6 +26,7 @@ from mailflow.config.schema import (
     ImapSettings,
     LoggingSettings,
     MailSettings,
+    MeetingSettings,
     MetricsSettings,
     PeopleSettings,
     Security,
@@ -96,6 +97,7 @@ def _build(
         database=_database(root.table("database"), base_dir),
         schedule=read_schedule(root.table("schedule")),
         people=_people(root.table("people"), base_dir),
+        meetings=_meetings(root.table("meetings")),
         logging=_logging(root.table("logging")),
         metrics=_metrics(root.table("metrics")),
         templates_dir=templates_dir,
@@ -160,6 +162,43 @@ def _alias_domains(t: Table) -> tuple[tuple[str, str], ...]:
             pairs.append((alias.lower(), canonical.lower()))
     t.finish()
     return tuple(pairs)
+
+
+def _meetings(t: Table) -> MeetingSettings:
+    d = MeetingSettings()
+    mailboxes: list[str] = []
+    for key, item in t.items("mailboxes"):
+        if not isinstance(item, str) or email_problem(item):
+            t.problems.add(key, f"{item!r} is not an email address")
+        else:
+            mailboxes.append(item.strip().lower())
+    delegates_table = t.table("delegates")
+    delegates: list[tuple[str, tuple[str, ...]]] = []
+    for organiser in sorted(delegates_table.data):
+        if problem := email_problem(organiser):
+            delegates_table.report(organiser, problem)
+            continue
+        helpers: list[str] = []
+        for key, item in delegates_table.items(organiser):
+            if not isinstance(item, str) or email_problem(item):
+                t.problems.add(key, f"{item!r} is not an email address")
+            else:
+                helpers.append(item.strip().lower())
+        delegates.append((organiser.lower(), tuple(helpers)))
+    delegates_table.finish()
+    settings = MeetingSettings(
+        mailboxes=tuple(mailboxes),
+        delegates=tuple(delegates),
+        max_occurrences_per_day=t.integer(
+            "max_occurrences_per_day", d.max_occurrences_per_day, high=24
+        ),
+        max_occurrences_per_year=t.integer(
+            "max_occurrences_per_year", d.max_occurrences_per_year, high=10_000
+        ),
+        max_notices_per_pass=t.integer("max_notices_per_pass", d.max_notices_per_pass),
+    )
+    t.finish()
+    return settings
 
 
 def _server(t: Table, ports: dict[Security, int], default: Security) -> tuple[str, int, Security]:

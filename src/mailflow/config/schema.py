@@ -228,6 +228,22 @@ class PeopleSettings:
 
 
 @dataclass(frozen=True)
+class MeetingSettings:
+    """Who may run meetings through mailflow, and how much one meeting may ask of it."""
+
+    # Other addresses that count as mailflow when invited (a shared mailbox delivered to its inbox).
+    mailboxes: tuple[str, ...] = ()
+    # Organiser -> the people who may change or cancel their meetings for them (assistants).
+    delegates: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # A rule repeating more often than this in one day is refused (BYHOUR/BYMINUTE expansions).
+    max_occurrences_per_day: int = 1
+    # A rule with more occurrences than this in any one year from its start is refused.
+    max_occurrences_per_year: int = 366
+    # Notices enqueued by one planning pass; the rest wait for the next pass.
+    max_notices_per_pass: int = 2000
+
+
+@dataclass(frozen=True)
 class LoggingSettings:
     level: Literal["debug", "info", "warning", "error"] = "info"
     format: Literal["human", "json"] = "human"
@@ -248,6 +264,7 @@ class Config:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     people: PeopleSettings = field(default_factory=PeopleSettings)
+    meetings: MeetingSettings = field(default_factory=MeetingSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
     templates_dir: Path | None = None

@@ -50,3 +50,22 @@ def join_link(expected: Iterable[str | None], described: Iterable[str | None]) -
         if bare:
             return bare.group()
     return None
+
+
+_PLATFORMS = re.compile(
+    r"^(?:microsoft\s+teams|teams|zoom|google\s+meet|hangouts\s+meet|webex|cisco\s+webex"
+    r"|腾讯会议|tencent\s+meeting|voov(?:\s+meeting)?|飞书|lark|钉钉|dingtalk|skype(?:\s+for\s+business)?)"
+    r"[\s-]*(?:meeting|会议|视频会议|besprechung|réunion|reunión|riunione|call)?$",
+    re.IGNORECASE,
+)
+
+
+def platform_only(location: str | None) -> bool:
+    """Whether a LOCATION names only the online platform ("Microsoft Teams Meeting",
+    "Microsoft Teams 会议", "腾讯会议"): no place to go, the join link says it all."""
+    if not location:
+        return False
+    words = " ".join(location.split())
+    if words.lower().startswith(("réunion ", "reunión ", "riunione ")):
+        words = words.split(" ", 1)[1]
+    return bool(_PLATFORMS.match(words.strip(" ;,")))

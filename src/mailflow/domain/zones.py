@@ -12,7 +12,7 @@ import re
 import unicodedata
 import zoneinfo
 from datetime import UTC, datetime, timedelta, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
@@ -99,28 +99,60 @@ def _candidates() -> tuple[str, ...]:
     return tuple(dict.fromkeys([*primary, *others]))
 
 
-def _offsets(tz: tzinfo, instants: list[datetime]) -> list[timedelta | None]:
-    return [instant.astimezone(tz).utcoffset() for instant in instants]
+_Changes = tuple[tuple[datetime, timedelta], ...]
 
 
-def _samples(tz: tzinfo, around: datetime) -> list[datetime]:
-    """UTC instants over two years from ``around``'s: five a month, and every hour of the days
-    around each change of ``tz``'s offset, so zones that change on other days or at another
-    hour are told apart. Instants, not wall times: a wall time in the hour a clock goes back
-    happens twice."""
-    coarse = [
-        datetime(year, month, day, 12, tzinfo=UTC)
-        for year in (around.year, around.year + 1)
+@lru_cache(maxsize=32)
+def _changes(tz: tzinfo, year: int) -> _Changes | None:
+    """``tz``'s offset changes over the two years from ``year``: (instant, offset from then on),
+    the first at 1 January. Found by sampling every 14 days and bisecting each change to the
+    minute: a VTIMEZONE's tzinfo walks its rules from 1601 on every call (milliseconds each), so
+    it is asked about a hundred times, never a thousand."""
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    points = [start + timedelta(days=14 * i) for i in range(54)]
+    offsets = [point.astimezone(tz).utcoffset() for point in points]
+    first = offsets[0]
+    if first is None or any(offset is None for offset in offsets):
+        return None
+    found: list[tuple[datetime, timedelta]] = [(start, first)]
+    for index in range(1, len(points)):
+        before, after = offsets[index - 1], offsets[index]
+        if after is None or before == after:
+            continue
+        low, high = points[index - 1], points[index]
+        while high - low > timedelta(minutes=1):
+            middle = low + (high - low) / 2
+            if middle.astimezone(tz).utcoffset() == before:
+                low = middle
+            else:
+                high = middle
+        found.append((low.replace(second=0, microsecond=0) + timedelta(minutes=1), after))
+    return tuple(found)
+
+
+def _offset_at(changes: _Changes, instant: datetime) -> timedelta:
+    offset = changes[0][1]
+    for at, after in changes:
+        if at > instant:
+            break
+        offset = after
+    return offset
+
+
+def _samples(changes: _Changes) -> list[datetime]:
+    """UTC instants over the two years: five a month, and every hour of the days around each
+    change of offset, so zones that change on other days or at another hour are told apart.
+    Instants, not wall times: a wall time in the hour a clock goes back happens twice."""
+    year = changes[0][0].year
+    found = [
+        datetime(y, month, day, 12, tzinfo=UTC)
+        for y in (year, year + 1)
         for month in range(1, 13)
         for day in (1, 8, 15, 22, 28)
     ]
-    offsets = _offsets(tz, coarse)
-    found = list(coarse)
-    for index in range(1, len(coarse)):
-        if offsets[index] != offsets[index - 1]:
-            before = coarse[index - 1]
-            hours = int((coarse[index] - before).total_seconds() // 3600)
-            found.extend(before + timedelta(hours=h) for h in range(1, hours))
+    for at, _ in changes[1:]:
+        base = at.replace(minute=0) - timedelta(days=4)
+        found.extend(base + timedelta(hours=h) for h in range(8 * 24))
     return found
 
 
@@ -128,11 +160,11 @@ def matching_zone(tz: tzinfo, around: datetime) -> str | None:
     """The IANA zone whose offsets equal ``tz``'s (a VTIMEZONE of a name nobody knows, such as
     ``GMT -0500 (Standard) / GMT -0400 (Daylight)``) at every sampled instant of the two years
     from ``around``'s, preferring the zone Outlook means for its Windows names; None if none."""
-    samples = _samples(tz, around)
-    wanted = _offsets(tz, samples)
-    if any(offset is None for offset in wanted):
+    changes = _changes(tz, around.year)
+    if changes is None:
         return None
-    return _match(tuple(samples), tuple(w for w in wanted if w is not None))
+    samples = _samples(changes)
+    return _match(tuple(samples), tuple(_offset_at(changes, at) for at in samples))
 
 
 @cache
@@ -148,3 +180,51 @@ def _match(samples: tuple[datetime, ...], wanted: tuple[timedelta, ...]) -> str 
         ):
             return name
     return None
+
+
+def nearest_zone(tz: tzinfo, around: datetime) -> str | None:
+    """When no zone matches ``tz`` exactly (a VTIMEZONE with outdated summer-time dates, such as
+    the US rules before 2007): the IANA zone with the same offsets that agrees with it on the most
+    days of two years (at least four in five), else None. Times then differ only in the weeks
+    between the two sets of change dates."""
+    changes = _changes(tz, around.year)
+    if changes is None:
+        return None
+    first = changes[0][0] + timedelta(hours=12)
+    samples = [first + timedelta(days=day) for day in range(730)]
+    return _nearest(tuple(samples), tuple(_offset_at(changes, at) for at in samples))
+
+
+@cache
+def _nearest(samples: tuple[datetime, ...], wanted: tuple[timedelta, ...]) -> str | None:
+    kinds = set(wanted)
+    # Cheap first cut: a candidate must have exactly these offsets in mid-January and mid-July.
+    seasons = [i for i, at in enumerate(samples) if (at.month, at.day) in ((1, 15), (7, 15))]
+    best, best_score = None, int(len(samples) * 0.8) - 1
+    for name in (*_COMMON, *_candidates()):
+        try:
+            candidate = zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+        if any(samples[i].astimezone(candidate).utcoffset() != wanted[i] for i in seasons):
+            continue
+        offsets = [at.astimezone(candidate).utcoffset() for at in samples]
+        if set(offsets) != kinds:
+            continue
+        score = sum(1 for got, want in zip(offsets, wanted, strict=True) if got == want)
+        if score > best_score:
+            best, best_score = name, score
+    return best
+
+
+# Where several zones tie, the one most people mean.
+_COMMON = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Australia/Sydney",
+)

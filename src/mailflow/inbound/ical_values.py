@@ -20,7 +20,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from mailflow.domain.zones import fixed_offset_zone, matching_zone, zone, zone_name
+from mailflow.domain.zones import (
+    fixed_offset_zone,
+    matching_zone,
+    nearest_zone,
+    zone,
+    zone_name,
+)
 
 MAX_SEQUENCE = 2**31 - 1  # The tracker stores SEQUENCE in a 32-bit integer column.
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -89,6 +95,14 @@ def _embedded(value: datetime, name: str, problems: list[str], what: str) -> Mom
             "offsets and summer-time changes)"
         )
         return Moment(value.astimezone(zone(matched)), matched)
+    near = nearest_zone(tz, value) if seasonal else None
+    if near is not None:
+        problems.append(
+            f"{what}: time zone {name!r} has the offsets of {near} but other summer-time dates: "
+            f"read as {near}, so occurrences between the two sets of change dates may be an hour "
+            "off. Please choose a standard time zone for this meeting in your calendar."
+        )
+        return Moment(value.astimezone(zone(near)), near)
     january, july = (tz.utcoffset(datetime(value.year, m, 1)) for m in (1, 7))
     offset = value.utcoffset() or timedelta(0)
     fixed = None

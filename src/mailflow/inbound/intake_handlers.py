@@ -8,8 +8,10 @@ from mailflow.inbound.classify import Classification
 from mailflow.inbound.itip import itip_of
 from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.meeting_mail import parse_meeting_mail
+from mailflow.outbound import answer_texts as texts
 from mailflow.services.intake import IntakeReport, take_draft, take_specs
 from mailflow.services.readers import directory_of, reader
+from mailflow.services.replies import answer, is_automatic, locale_of
 from mailflow.tracker import repo
 from mailflow.tracker.models import MeetingSource
 
@@ -26,10 +28,30 @@ def _sender_zone(ctx: ApplyContext, sender: str) -> str:
 
 
 def take_calendar_invite(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
-    """REQUEST or CANCEL from the organiser's calendar (Outlook, Google, Apple, Thunderbird)."""
+    """REQUEST or CANCEL from the organiser's calendar (Outlook, Google, Apple, Thunderbird).
+
+    A PUBLISH (an event file: a party invitation, a shop's booking) is information, not a request
+    to run a meeting: nothing is stored, a person is told how to invite mailflow, a machine is
+    not answered.
+    """
     itip = itip_of(mail, floating_tz=_sender_zone(ctx, mail.sender))
     if itip is None or not itip.requests:
         raise MessageError("calendar data without a usable event")
+    if itip.method == "PUBLISH":
+        title = itip.requests[0].title or (mail.subject or "")
+        if mail.sender:
+            answer(
+                ctx.session,
+                ctx.config,
+                mail,
+                key=f"publish:{repo.message_key(mail.message_id, mail.raw)}",
+                to=mail.sender,
+                paragraphs=texts.publish_ignored(
+                    locale_of(ctx.config, mail.sender), title, ctx.config.mail.bot_address
+                ),
+                now=ctx.now,
+            )
+        return Outcome("ignored", "processed", "a published event (PUBLISH) is not a request")
     report = take_specs(
         ctx.session,
         itip.requests,
@@ -42,6 +64,7 @@ def take_calendar_invite(ctx: ApplyContext, mail: InboundMail, found: Classifica
         in_reply_to=mail.message_id,
         subject=mail.subject,
         notes=itip.problems,
+        automatic=is_automatic(mail),
     )
     return _outcome(report)
 

@@ -11,7 +11,8 @@ bad data, it lists ``problems`` instead.
   either, the data is read as PUBLISH: an event file, not a transaction.
 - What: REQUEST, ADD, PUBLISH and CANCEL give one MeetingSpec per VEVENT (overridden occurrences
   carry ``recurrence_id``; CANCEL ones are CANCELLED); REPLY gives one ItipReply per ATTENDEE;
-  COUNTER one ItipCounter per VEVENT. REFRESH and DECLINECOUNTER carry nothing to read.
+  COUNTER one ItipCounter per VEVENT; REFRESH the UIDs asked for. DECLINECOUNTER carries nothing
+  to read.
 - Hostile input: more than :data:`MAX_EVENTS` VEVENTs or :data:`MAX_ATTENDEES` ATTENDEEs in one
   VEVENT are cut *before* icalendar builds objects, and said so in ``problems``.
 """
@@ -70,6 +71,7 @@ class ItipMessage:
     requests: list[MeetingSpec] = field(default_factory=list)
     replies: list[ItipReply] = field(default_factory=list)
     counters: list[ItipCounter] = field(default_factory=list)
+    refreshes: list[str] = field(default_factory=list)  # UIDs an attendee asks to be sent again
     problems: list[str] = field(default_factory=list)
 
 
@@ -196,7 +198,11 @@ def _read_event(
         if spec is not None:
             result.requests.append(spec)
     elif result.method == "REPLY":
-        result.replies.extend(_replies(event, uid, floating_tz=floating_tz, problems=problems))
+        result.replies.extend(
+            _replies(event, uid, sender=sender, floating_tz=floating_tz, problems=problems)
+        )
+    elif result.method == "REFRESH":
+        result.refreshes.append(uid)
     elif result.method == "COUNTER":
         result.counters.append(
             _counter(event, uid, sender=sender, floating_tz=floating_tz, problems=problems)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, get_args
 
 from mailflow.domain.meeting import AttendeeSpec, MeetingSpec, PartStat, Role
-from mailflow.domain.online_links import join_link
+from mailflow.domain.online_links import join_link, platform_only
 from mailflow.inbound.ical_values import Moment, address, moment, moments, sequence, stamp, text
 
 MAX_ATTENDEES = 1_000
@@ -155,8 +155,12 @@ def meeting_spec(
     location = text(event.get("LOCATION"))
     description = text(event.get("DESCRIPTION"))
     link = join_link([location, *(text(event.get(p)) for p in _LINK_PROPERTIES)], [description])
-    if location is not None and (location == link or location.lower().startswith("http")):
-        location = None  # only the link: it is shown as the join line, not as a place
+    if location is not None and (
+        location == link
+        or location.lower().startswith("http")
+        or (link and platform_only(location))
+    ):
+        location = None  # only the link or the platform's name: shown as the join line
     extra: dict[str, str] = {}
     if start.all_day:
         extra["all_day"] = "true"
@@ -200,12 +204,19 @@ def meeting_spec(
     )
 
 
-def replies(event: Any, uid: str, *, floating_tz: str, problems: list[str]) -> list[ItipReply]:
-    """One :class:`ItipReply` per ATTENDEE of a REPLY VEVENT."""
+def replies(
+    event: Any, uid: str, *, sender: str | None, floating_tz: str, problems: list[str]
+) -> list[ItipReply]:
+    """One :class:`ItipReply` per ATTENDEE of a REPLY VEVENT. A REPLY without any ATTENDEE (as
+    some Apple clients send with only a note) is the sender's, with no answer (NEEDS-ACTION)."""
     found: list[ItipReply] = []
     recurrence_id = _recurrence_id(event, floating_tz, problems)
     seq = sequence(event.get("SEQUENCE"), problems)
     dtstamp = stamp(event.get("DTSTAMP"), problems)
+    if not _attendee_props(event) and sender is not None:
+        problems.append(f"{uid}: REPLY without ATTENDEE: read as {sender}'s, without an answer")
+        comment = _comment(event)
+        return [ItipReply(uid, recurrence_id, sender, None, "NEEDS-ACTION", comment, seq, dtstamp)]
     for prop in _attendee_props(event):
         email, name = address(prop)
         params = getattr(prop, "params", {}) or {}

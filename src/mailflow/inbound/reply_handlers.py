@@ -33,8 +33,11 @@ from mailflow.inbound.minutes_source import minutes_source
 from mailflow.inbound.reply_text import reply_text_of
 from mailflow.outbound import answer_texts as texts
 from mailflow.outbound import outbox
+from mailflow.outbound.answer import answer_payload
 from mailflow.services.digests import details_payload
+from mailflow.services.notices import resend_invitation
 from mailflow.services.preferences import stop_reminders
+from mailflow.services.readers import directory_of
 from mailflow.services.replies import answer, is_automatic, locale_of, resolve_target
 from mailflow.services.rsvp import meeting_for_uid, record_rsvp, summary
 from mailflow.tracker import repo
@@ -61,13 +64,27 @@ def refuse(ctx: ApplyContext, mail: InboundMail, reason: str) -> Outcome:
 
 
 def take_calendar_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
+    """An attendee's calendar answer (REPLY) is recorded and not answered — their calendar shows
+    it — except when it changed nothing: an older answer than the one recorded (stale) or one
+    that says no answer at all is answered with how to answer. A note with the answer goes to
+    the organiser. A REFRESH (the attendee asks for the invitation again) is sent it again.
+    """
     itip = itip_of(mail, floating_tz=ctx.config.schedule.timezone)
+    if itip is not None and itip.method == "REFRESH":
+        return take_refresh(ctx, mail, itip.refreshes)
     if itip is None or not itip.replies:
         raise MessageError("a calendar REPLY without any attendee's answer")
-    recorded, uids = 0, []
+    identities = directory_of(ctx.config).identities
+    recorded, uids, unchanged = 0, [], []
     for reply in itip.replies:
         meeting = meeting_for_uid(ctx.session, reply.uid)
         if meeting is None:
+            continue
+        uids.append(meeting.uid)
+        if reply.partstat == "NEEDS-ACTION":
+            _forward_comment(ctx, mail, meeting, reply.attendee, reply.partstat, reply.comment)
+            locale = locale_of(ctx.config, mail.sender)
+            unchanged.append(texts.rsvp_without_answer(locale, meeting.title))
             continue
         result = record_rsvp(
             ctx.session,
@@ -79,21 +96,90 @@ def take_calendar_reply(ctx: ApplyContext, mail: InboundMail, found: Classificat
             recurrence_id=reply.recurrence_id,
             now=ctx.now,
             dtstamp=reply.dtstamp,
+            identities=identities,
         )
         if result.status == "not_sender":
             return refuse(ctx, mail, f"an answer for {reply.attendee} must come from that address")
-        recorded += result.status == "recorded"
-        uids.append(meeting.uid)
+        if result.status == "stale":
+            unchanged.append(
+                texts.rsvp_stale(
+                    locale_of(ctx.config, mail.sender),
+                    meeting.title,
+                    reply.partstat,
+                    result.partstat or "NEEDS-ACTION",
+                )
+            )
+        elif result.status == "recorded":
+            recorded += 1
+            _forward_comment(ctx, mail, meeting, reply.attendee, reply.partstat, reply.comment)
+    if unchanged:
+        answer(
+            ctx.session,
+            ctx.config,
+            mail,
+            key=_key(mail, "rsvp-unchanged"),
+            to=mail.sender,
+            paragraphs=[line for paragraphs in unchanged for line in paragraphs],
+            now=ctx.now,
+        )
     if not recorded:
-        return Outcome("ignored", "processed", "no answer for a meeting mailflow knows")
+        why = "answer not newer than the one recorded" if unchanged else "no meeting mailflow knows"
+        return Outcome("ignored", "processed", why, refs(", ".join(sorted(set(uids)))))
     return Outcome(
         "applied", "processed", f"{recorded} RSVP(s) recorded", refs(", ".join(sorted(set(uids))))
     )
 
 
+def _forward_comment(
+    ctx: ApplyContext,
+    mail: InboundMail,
+    meeting: Meeting,
+    who: str,
+    partstat: str,
+    comment: str | None,
+) -> None:
+    """An attendee's note with their answer reaches the organiser (it is also in STATUS)."""
+    if not comment or not comment.strip():
+        return
+    organiser = meeting.organiser_email
+    locale = locale_of(ctx.config, organiser)
+    person = directory_of(ctx.config).by_email(who)
+    who = f"{person.name} <{person.email}>" if person is not None else who
+    outbox.enqueue_soon(
+        ctx.session,
+        key=_key(mail, f"rsvp-comment:{meeting.id}:{who.lower()}"),
+        kind="answer",
+        recipients=[organiser],
+        payload=answer_payload(
+            locale=locale,
+            subject=texts.rsvp_comment_subject(locale, meeting.title),
+            paragraphs=texts.rsvp_comment(locale, meeting.title, who, partstat, comment.strip()),
+        ),
+        now=ctx.now,
+        meeting_id=meeting.id,
+    )
+
+
+def take_refresh(ctx: ApplyContext, mail: InboundMail, uids: list[str]) -> Outcome:
+    """REFRESH (RFC 5546 3.2.6): the invitation as it stands, sent again to that attendee."""
+    sent = 0
+    for uid in uids:
+        meeting = meeting_for_uid(ctx.session, uid)
+        if meeting is None:
+            continue
+        key = _key(mail, "refresh")
+        sent += resend_invitation(ctx.session, ctx.config, meeting, mail.sender, ctx.now, key)
+    if not sent:
+        return Outcome("ignored", "processed", "REFRESH from someone not invited, or unknown UID")
+    return Outcome("applied", "processed", "invitation sent again")
+
+
 def take_counter(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
-    """A proposed new time goes to the organiser, who decides in their own calendar."""
+    """A proposed new time goes to the organiser, who decides in their own calendar. A
+    DECLINECOUNTER (an organiser refusing a proposal) is recorded: mailflow proposes nothing."""
     itip = itip_of(mail, floating_tz=ctx.config.schedule.timezone)
+    if itip is not None and itip.method == "DECLINECOUNTER":
+        return Outcome("ignored", "processed", "DECLINECOUNTER: mailflow sends no proposals")
     if itip is None or not itip.counters:
         raise MessageError("a COUNTER without a proposal")
     forwarded = 0
@@ -252,9 +338,26 @@ def _meeting_reply(ctx: ApplyContext, mail: InboundMail, meeting: Meeting, text:
             comment=rsvp.args["comment"],
             recurrence_id=None,
             now=ctx.now,
+            identities=directory_of(ctx.config).identities,
         )
         if result.status == "not_attendee":
             return refuse(ctx, mail, f"{sender} is not an attendee of “{meeting.title}”")
+        if result.status == "stale":
+            answer(
+                ctx.session,
+                ctx.config,
+                mail,
+                key=_key(mail, "rsvp"),
+                to=sender,
+                paragraphs=texts.rsvp_stale(
+                    locale, meeting.title, rsvp.args["partstat"], result.partstat or "NEEDS-ACTION"
+                ),
+                now=ctx.now,
+                meeting_id=meeting.id,
+            )
+            why = "RSVP older than the recorded one"
+            return Outcome("ignored", "processed", why, refs(meeting.uid))
+        _forward_comment(ctx, mail, meeting, sender, rsvp.args["partstat"], rsvp.args["comment"])
         answer(
             ctx.session,
             ctx.config,

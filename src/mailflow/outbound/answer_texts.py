@@ -211,3 +211,89 @@ def minutes_which_meeting(locale: str, meetings: Sequence[tuple[str, str]]) -> l
             "organiser or scribe may submit its minutes."
         )
     return text
+
+
+def intrusion_subject(locale: str, title: str) -> str:
+    if lang(locale) == "zh_CN":
+        return f"已拒绝：他人试图修改您的会议「{title}」"
+    return f'Refused: someone else tried to change "{title}"'
+
+
+def intrusion(locale: str, title: str, sender: str, action: str) -> list[str]:
+    """To the real organiser: what was tried on their meeting, and that nothing changed."""
+    if lang(locale) == "zh_CN":
+        verb = "取消" if action == "cancel" else "修改"
+        return [
+            f"{sender} 发来了{verb}您的会议「{title}」的日历邮件。"
+            "只有组织者（或其指定的代理人）可以修改或取消会议，因此该请求已被拒绝，会议保持不变。",
+            "如果这是您授权的代理人，请让管理员在配置的 [meetings.delegates] 中加入此人。",
+        ]
+    verb = "cancel" if action == "cancel" else "change"
+    return [
+        f'{sender} sent a calendar message to {verb} your meeting "{title}". Only the '
+        "organiser (or a delegate they named) may change or cancel a meeting, so it was "
+        "refused and the meeting is unchanged.",
+        "If this person acts for you, ask an administrator to add them under "
+        "[meetings.delegates] in mailflow's configuration.",
+    ]
+
+
+def publish_ignored(locale: str, title: str, bot: str) -> list[str]:
+    if lang(locale) == "zh_CN":
+        return [
+            f"收到一个日历事件「{title}」（发布型 PUBLISH，不是会议邀请），未创建会议。",
+            f"如需由 mailflow 管理此会议，请在日历中将 {bot} 添加为参会人并发送邀请。",
+        ]
+    return [
+        f'A calendar event "{title}" arrived as a published event (PUBLISH), not an '
+        "invitation, so no meeting was created.",
+        f"To have mailflow run this meeting, add {bot} as an attendee in your calendar "
+        "and send the invitation.",
+    ]
+
+
+def rsvp_stale(locale: str, title: str, partstat: str, recorded: str) -> list[str]:
+    labels = PARTSTAT_LABEL[lang(locale)]
+    if lang(locale) == "zh_CN":
+        return [
+            f"您对会议「{title}」的回复（{labels.get(partstat, partstat)}）早于已记录的回复"
+            f"（{labels.get(recorded, recorded)}），因此未更改。",
+            "如需更改，请在日历中重新回复，或直接回复本邮件：参加 / 不参加 / 待定。",
+        ]
+    return [
+        f'Your answer to "{title}" ({labels.get(partstat, partstat)}) is older than the one '
+        f"already recorded ({labels.get(recorded, recorded)}), so it was not changed.",
+        "To change it, answer again from your calendar, or reply to this mail with one word: "
+        "Accept, Decline or Tentative.",
+    ]
+
+
+def rsvp_without_answer(locale: str, title: str) -> list[str]:
+    if lang(locale) == "zh_CN":
+        return [
+            f"您的日历就会议「{title}」发来了回复，但其中没有“参加/不参加/待定”的答复，未作记录。",
+            "请在日历中重新回复，或直接回复本邮件：参加 / 不参加 / 待定。",
+        ]
+    return [
+        f'Your calendar sent an answer about "{title}" that does not say whether you attend, '
+        "so nothing was recorded.",
+        "Please answer again from your calendar, or reply to this mail with one word: "
+        "Accept, Decline or Tentative.",
+    ]
+
+
+def rsvp_comment_subject(locale: str, title: str) -> str:
+    if lang(locale) == "zh_CN":
+        return f"参会回复留言：{title}"
+    return f"A note with an answer: {title}"
+
+
+def rsvp_comment(locale: str, title: str, who: str, partstat: str, comment: str) -> list[str]:
+    """To the organiser: an attendee's note sent with their answer."""
+    labels = PARTSTAT_LABEL[lang(locale)]
+    if lang(locale) == "zh_CN":
+        return [
+            f"{who} 回复会议「{title}」：{labels.get(partstat, partstat)}，并留言：",
+            comment,
+        ]
+    return [f'{who} answered "{title}": {labels.get(partstat, partstat)}, and wrote:', comment]

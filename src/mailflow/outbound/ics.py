@@ -1,14 +1,22 @@
 """Build the iTIP invite (METHOD:REQUEST or CANCEL) for one meeting: values in, .ics bytes out.
 
-One VCALENDAR with one VEVENT, and a VTIMEZONE for every TZID the event uses (see
-:mod:`mailflow.outbound.vtimezone` for why those carry RRULEs). A spec with ``recurrence_id`` is
-one overridden occurrence of a series: its VEVENT carries RECURRENCE-ID and no RRULE/EXDATE. Text
+One VCALENDAR with the meeting's VEVENT, and a VTIMEZONE for every TZID the event uses (see
+:mod:`mailflow.outbound.vtimezone` for why those carry RRULEs). A series' moved or changed
+occurrences (``spec.overrides``) follow as VEVENTs with the same UID and SEQUENCE and a
+RECURRENCE-ID (RFC 5546 3.2.2: an update carries the master and all its exceptions), so one mail
+leaves a calendar with the whole series as it stands. A spec with ``recurrence_id`` is one
+occurrence alone: its VEVENT carries RECURRENCE-ID and no RRULE/EXDATE. A CANCEL that takes
+attendees off a meeting lists only them and has no STATUS (RFC 5546 3.2.5: STATUS:CANCELLED
+would cancel the event itself).
+
+:func:`build_reply` is mailflow's own answer (METHOD:REPLY) to an organiser's invitation. Text
 escaping (commas, semicolons, newlines) is icalendar's job; parameter values such as CN are made
 single-line and quote-free here because clients do not understand RFC 6868 caret escapes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -22,6 +30,7 @@ from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
 from mailflow.outbound.vtimezone import vtimezone
 
 Method = Literal["REQUEST", "CANCEL"]
+PartStatAnswer = Literal["ACCEPTED", "DECLINED", "TENTATIVE"]
 PRODID = "-//mailflow//mailflow//EN"
 
 
@@ -80,6 +89,8 @@ def _event(
     attendees: Sequence[AttendeeSpec],
     dtstamp: datetime,
     description: str,
+    *,
+    uninvite: bool = False,
 ) -> Event:
     try:
         zone = ZoneInfo(spec.tzid)
@@ -116,14 +127,40 @@ def _event(
                     "CUTYPE": "INDIVIDUAL",
                     "ROLE": attendee.role,
                     "PARTSTAT": attendee.partstat,
-                    "RSVP": "TRUE",
+                    # Whoever has answered (the chair, already accepted) is not asked again.
+                    "RSVP": "TRUE" if attendee.partstat == "NEEDS-ACTION" else "FALSE",
                 },
             ),
         )
-    cancelled = method == "CANCEL" or spec.status == "CANCELLED"
-    event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
+    if not uninvite:
+        cancelled = method == "CANCEL" or spec.status == "CANCELLED"
+        event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("TRANSP", "OPAQUE")
     return event
+
+
+def _overrides(
+    spec: MeetingSpec,
+    organiser: vCalAddress,
+    attendees: Sequence[AttendeeSpec],
+    dtstamp: datetime,
+    description: str,
+) -> list[Event]:
+    """One VEVENT per moved or changed occurrence of the series (RECURRENCE-ID, same SEQUENCE)."""
+    events: list[Event] = []
+    for override in spec.overrides:
+        one = dataclasses.replace(
+            spec,
+            start=override.start,
+            end=override.end,
+            title=override.title or spec.title,
+            location=override.location or spec.location,
+            online_url=override.online_url or spec.online_url,
+            recurrence_id=override.recurrence_id,
+            overrides=(),
+        )
+        events.append(_event(one, "REQUEST", organiser, attendees, dtstamp, description))
+    return events
 
 
 def build_invite(
@@ -206,16 +243,51 @@ def _build_invite(
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", method)
     organiser = _address(organiser_address, organiser_name)
-    event = _event(
-        spec,
-        method,
-        organiser,
-        spec.attendees if attendees is None else attendees,
-        dtstamp,
-        default_description(spec) if description is None else description,
-    )
+    listed = spec.attendees if attendees is None else attendees
+    text = default_description(spec) if description is None else description
+    uninvite = method == "CANCEL" and attendees is not None and spec.status != "CANCELLED"
+    event = _event(spec, method, organiser, listed, dtstamp, text, uninvite=uninvite)
     calendar.add_component(event)
+    if method == "REQUEST" and spec.recurrence_id is None:
+        for override in _overrides(spec, organiser, listed, dtstamp, text):
+            calendar.add_component(override)
     # VTIMEZONEs go before the VEVENT that uses them; some clients read the file in one pass.
     for tzid in sorted(calendar.get_used_tzids() - {"UTC"}):
         calendar.subcomponents.insert(0, vtimezone(tzid, spec.start))
+    return bytes(calendar.to_ical())
+
+
+def build_reply(
+    spec: MeetingSpec,
+    *,
+    attendee: str,
+    attendee_name: str,
+    partstat: str,
+    comment: str | None,
+    dtstamp: datetime,
+    prodid: str = PRODID,
+) -> bytes:
+    """mailflow's iTIP REPLY (RFC 5546 3.2.3) to the organiser's invitation ``spec``: the
+    organiser's UID, SEQUENCE and RECURRENCE-ID, mailflow as the one ATTENDEE with its answer and,
+    for a refusal, the reason as COMMENT."""
+    calendar = Calendar()
+    calendar.add("PRODID", prodid)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", "REPLY")
+    event = Event()
+    event.add("UID", spec.uid)
+    event.add("SEQUENCE", spec.sequence)
+    event.add("DTSTAMP", dtstamp.astimezone(UTC))
+    event.add("DTSTART", spec.start.astimezone(UTC))
+    event.add("DTEND", spec.end.astimezone(UTC))
+    if spec.recurrence_id is not None:
+        event.add("RECURRENCE-ID", spec.recurrence_id.astimezone(UTC))
+    event.add("SUMMARY", vText(_one_line(spec.title)))
+    event.add("ORGANIZER", _address(spec.organiser.email, spec.organiser.name))
+    event.add("ATTENDEE", _address(attendee, attendee_name, {"PARTSTAT": partstat}))
+    if comment:
+        event.add("COMMENT", comment)
+    event.add("REQUEST-STATUS", "2.0;Success")
+    calendar.add_component(event)
     return bytes(calendar.to_ical())

@@ -16,6 +16,7 @@ calendar part's ``method`` is the VCALENDAR's METHOD because clients drop a mism
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +29,9 @@ from icalendar import vRecur
 from jinja2 import TemplateError
 
 from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
-from mailflow.outbound.changes import Change, diff_meetings
+from mailflow.domain.recurrence_text import describe
+from mailflow.domain.series import occurrence as series_occurrence
+from mailflow.outbound.changes import Change, Occurrence, change_text, diff_meetings
 from mailflow.outbound.compose import RenderContext, RenderError, base_message
 from mailflow.outbound.ics import Method, build_invite
 from mailflow.outbound.templating import (
@@ -93,13 +96,13 @@ class _Facts:
         return email
 
 
-def _recurrence(spec: MeetingSpec) -> dict[str, Any] | None:
+def _recurrence(spec: MeetingSpec, locale: str) -> dict[str, Any] | None:
     if not spec.rrule or spec.recurrence_id is not None:
         return None
     rule = vRecur.from_ical(spec.rrule)
     freq = rule.get("FREQ", [""])[0]
     interval = int(rule.get("INTERVAL", [1])[0])
-    return {"freq": str(freq).upper(), "interval": interval}
+    return {"freq": str(freq).upper(), "interval": interval, "text": describe(spec.rrule, locale)}
 
 
 def _agenda_view(facts: _Facts, item: AgendaSpec) -> dict[str, Any]:
@@ -111,8 +114,12 @@ def _agenda_view(facts: _Facts, item: AgendaSpec) -> dict[str, Any]:
     }
 
 
-def _change_value(facts: _Facts, field: str, value: object, locale: str) -> str:
+def _change_value(facts: _Facts, change: Change, value: object, locale: str) -> str:
     """A changed value as the recipient reads it: in their zone and language."""
+    field = change.field
+    known = change_text(change, value, facts.zone, locale, title=facts.spec.title)
+    if known is not None:
+        return known
     if field == "time" and isinstance(value, tuple):
         start, end = value
         return format_when(start, facts.zone, locale, end)
@@ -143,7 +150,7 @@ def _context(facts: _Facts, locale: str) -> dict[str, Any]:
         "location": spec.location or "",
         "online_url": spec.online_url or "",
         "description": (spec.description or "").strip(),
-        "recurrence": _recurrence(spec),
+        "recurrence": _recurrence(spec, locale),
         "agenda": [_agenda_view(facts, item) for item in spec.agenda],
         "agenda_minutes": sum(item.minutes or 0 for item in spec.agenda),
         "materials": list(spec.materials),
@@ -157,8 +164,8 @@ def _context(facts: _Facts, locale: str) -> dict[str, Any]:
         "changes": [
             {
                 "field": c.field,
-                "old": _change_value(facts, c.field, c.old, locale),
-                "new": _change_value(facts, c.field, c.new, locale),
+                "old": _change_value(facts, c, c.old, locale),
+                "new": _change_value(facts, c, c.new, locale),
             }
             for c in facts.changes
         ],
@@ -196,8 +203,13 @@ def render_notice(
     organiser_address: str | None = None,
     organiser_name: str | None = None,
     rsvp_by: datetime | None = None,
+    occurrence: datetime | None = None,
 ) -> EmailMessage:
     """The notice (or update, or cancellation) of ``spec`` for ``recipient``, invite included.
+
+    ``occurrence`` (the RECURRENCE-ID of one occurrence of a series) makes the text about that
+    occurrence — its own date, place and title — while the invite carries the whole series. An
+    update whose changes are all to single occurrences names the first of them in its subject.
 
     The ORGANIZER defaults to the bot's address so calendar replies come back to mailflow. A
     ``cancel`` for a recipient no longer in ``spec.attendees`` is their removal: the CANCEL lists
@@ -208,9 +220,12 @@ def render_notice(
     removed = kind == "cancel" and all(
         a.email.lower() != recipient.email.lower() for a in spec.attendees
     )
+    shown = spec
+    if occurrence is not None and spec.rrule:
+        shown = dataclasses.replace(series_occurrence(spec, occurrence), recurrence_id=None)
     facts = _Facts(
         ctx=ctx,
-        spec=spec,
+        spec=shown,
         recipient=recipient,
         zone=_valid_zone(recipient_tz, spec.tzid),
         kind=kind,
@@ -250,7 +265,7 @@ def render_notice(
     msg = base_message(
         ctx,
         recipients=[_to_address(recipient, facts)],
-        subject=notice_subject(spec, kind, facts.zone, text_locale),
+        subject=notice_subject(_subject_spec(shown, changes), kind, facts.zone, text_locale),
         in_reply_to=thread_root,
         references=[thread_root] if thread_root else (),
     )
@@ -271,6 +286,18 @@ def render_notice(
     # Set last: set_content() and the move to multipart/mixed drop or relocate Content-* headers.
     msg["Content-Language"] = text_locale.replace("_", "-")
     return msg
+
+
+def _subject_spec(spec: MeetingSpec, changes: Sequence[Change]) -> MeetingSpec:
+    """The meeting whose date the subject names: an update of single occurrences names the first
+    of them (where it is now, or where it was when cancelled)."""
+    if not changes or not all(c.field.startswith("occurrence") for c in changes):
+        return spec
+    first = changes[0]
+    view = first.new if isinstance(first.new, Occurrence) else first.old
+    if not isinstance(view, Occurrence):
+        return spec
+    return dataclasses.replace(spec, start=view.start, end=view.end)
 
 
 def _to_address(recipient: AttendeeSpec, facts: _Facts) -> str:

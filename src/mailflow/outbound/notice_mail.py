@@ -31,7 +31,10 @@ def notice_payload(
     thread_root: str | None = None,
     reply_to: str | None = None,
     rsvp_by: datetime | None = None,
+    occurrence: datetime | None = None,
 ) -> dict[str, Any]:
+    """``occurrence`` (a series' notice before one occurrence) names the occurrence the text is
+    about; the invite still carries the whole series."""
     return {
         "kind": kind,
         "spec": to_json(spec),
@@ -42,6 +45,7 @@ def notice_payload(
         "thread_root": thread_root,
         "reply_to": reply_to,
         "rsvp_by": rsvp_by.isoformat() if rsvp_by else None,
+        "occurrence": occurrence.isoformat() if occurrence else None,
     }
 
 
@@ -56,6 +60,11 @@ def render_notice_row(
     except (KeyError, TypeError, ValueError) as exc:
         raise RenderError(f"notice payload is malformed: {exc}") from exc
     rsvp_by = payload.get("rsvp_by")
+    occurrence = payload.get("occurrence")
+    try:
+        occurrence_at = datetime.fromisoformat(occurrence) if occurrence else None
+    except (TypeError, ValueError) as exc:
+        raise RenderError(f"notice payload has a bad occurrence: {exc}") from exc
     return render_notice(
         ctx,
         spec,
@@ -67,4 +76,5 @@ def render_notice_row(
         thread_root=payload.get("thread_root"),
         reply_to=payload.get("reply_to"),
         rsvp_by=datetime.fromisoformat(rsvp_by) if rsvp_by else None,
+        occurrence=occurrence_at,
     )

@@ -29,8 +29,9 @@ from jinja2 import TemplateError
 from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
 from mailflow.domain.meeting_codec import from_json, to_json
 from mailflow.domain.meeting_draft import Problem
-from mailflow.outbound.changes import Change, diff_meetings
+from mailflow.outbound.changes import Change, change_text, diff_meetings
 from mailflow.outbound.compose import RenderContext, RenderError, base_message
+from mailflow.outbound.ics import build_reply
 from mailflow.outbound.templating import environment, format_when, get_template, is_chinese
 
 Outcome = Literal["created", "updated", "cancelled", "rejected", "ignored"]
@@ -69,8 +70,12 @@ def receipt_payload(
     source: Source,
     in_reply_to: str | None = None,
     subject: str | None = None,
+    calendar_reply: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The JSON-safe payload of a receipt row; ``locale``/``timezone`` are the organiser's.
+
+    ``calendar_reply`` (``attendee``, ``name``, ``partstat``, ``comment``) makes the receipt carry
+    mailflow's iTIP REPLY to the organiser's invitation ``spec``.
 
     ``spec`` is the meeting as understood (for ``rejected`` whatever could be read, or None;
     ``ignored`` may have none either);
@@ -90,6 +95,7 @@ def receipt_payload(
         "source": source,
         "in_reply_to": in_reply_to,
         "subject": subject,
+        "calendar_reply": dict(calendar_reply) if calendar_reply else None,
     }
 
 
@@ -115,6 +121,7 @@ class _Receipt:
     timezone: str | None
     in_reply_to: str | None
     subject: str | None
+    calendar_reply: Mapping[str, Any] | None = None
 
 
 def _items(payload: Mapping[str, Any], key: str) -> list[Any]:
@@ -154,6 +161,7 @@ def _read(payload: Mapping[str, Any]) -> _Receipt:
             timezone=_optional_text(payload, "timezone"),
             in_reply_to=_optional_text(payload, "in_reply_to"),
             subject=_optional_text(payload, "subject"),
+            calendar_reply=payload.get("calendar_reply") or None,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RenderError(f"receipt payload is malformed: {exc!r}") from exc
@@ -255,9 +263,17 @@ def _cancelled_occurrences(
 
 
 def _change_text(
-    change: Change, value: object, zone: str, locale: str, name: Callable[[str | None], str]
+    change: Change,
+    value: object,
+    zone: str,
+    locale: str,
+    name: Callable[[str | None], str],
+    title: str = "",
 ) -> str:
     """A changed value as the organiser reads it, in their zone and language."""
+    known = change_text(change, value, zone, locale, title=title)
+    if known is not None:
+        return known
     join = "、" if is_chinese(locale) else ", "
     if change.field == "time" and isinstance(value, tuple):
         return format_when(value[0], zone, locale, value[1])
@@ -329,8 +345,8 @@ def _context(
         "changes": [
             {
                 "field": c.field,
-                "old": _change_text(c, c.old, zone, locale, name),
-                "new": _change_text(c, c.new, zone, locale, name),
+                "old": _change_text(c, c.old, zone, locale, name, spec.title if spec else ""),
+                "new": _change_text(c, c.new, zone, locale, name, spec.title if spec else ""),
             }
             for c in changes
         ],
@@ -393,6 +409,28 @@ def render_receipt_row(
     msg["X-Auto-Response-Suppress"] = "OOF, AutoReply"
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
+    reply = _calendar_reply(ctx, receipt)
+    if reply is not None:
+        # The organiser's calendar reads this part and shows mailflow's answer to the invitation.
+        params = {"charset": "UTF-8", "method": "REPLY"}
+        msg.add_alternative(reply, maintype="text", subtype="calendar", params=params)
     # Set last: set_content() and add_alternative() drop or relocate Content-* headers.
     msg["Content-Language"] = locale.replace("_", "-")
     return msg
+
+
+def _calendar_reply(ctx: RenderContext, receipt: _Receipt) -> bytes | None:
+    answer, spec = receipt.calendar_reply, receipt.spec
+    if not answer or spec is None:
+        return None
+    try:
+        return build_reply(
+            spec,
+            attendee=str(answer["attendee"]),
+            attendee_name=str(answer.get("name") or ""),
+            partstat=str(answer["partstat"]),
+            comment=answer.get("comment") or None,
+            dtstamp=ctx.now,
+        )
+    except (KeyError, ValueError) as exc:
+        raise RenderError(f"cannot build the calendar reply: {exc}") from exc

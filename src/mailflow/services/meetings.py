@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy import bindparam, select
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from mailflow.domain.meeting import MeetingSpec
 from mailflow.domain.meeting_codec import from_json, to_json
+from mailflow.domain.series import is_occurrence, moved, pruned, with_exception
 from mailflow.outbound.compose import thread_root_id
 from mailflow.tracker.models import (
     AgendaItem,
@@ -96,44 +97,97 @@ def apply_spec(
     domain: str,
     now: datetime,
 ) -> IntakeResult:
-    """Create, update or cancel the meeting ``spec`` describes; see the module docstring."""
+    """Create, update or cancel the meeting ``spec`` describes; see the module docstring.
+
+    Who may is the caller's check (``services/intake``): here the sender is the organiser.
+    """
+    spec = _clamped(spec, now)
     meeting = find_meeting(session, spec.uid)
     if meeting is None:
+        if spec.recurrence_id is not None:
+            note = "a change to one occurrence of a series mailflow does not know"
+            return IntakeResult("ignored", None, spec, notes=[note])
         if spec.status == "CANCELLED":
             return IntakeResult("ignored", None, spec, notes=["cancellation of an unknown meeting"])
-        return IntakeResult("created", _create(session, spec, source, domain, now), spec)
+        return IntakeResult("created", _create(session, pruned(spec), source, domain, now), spec)
     previous = stored_spec(meeting)
     if spec.recurrence_id is not None:
         return _apply_occurrence(session, meeting, previous, spec, now)
+    if spec.status == "CANCELLED":
+        return _cancel(session, meeting, previous, spec, source, now)
     if source is MeetingSource.ITIP and not _newer(spec, previous):
         # RFC 5546: a REQUEST not newer than what we hold is stale (a resend or a reordering).
         note = f"SEQUENCE {spec.sequence} is not newer than the stored {previous.sequence}"
         return IntakeResult("ignored", meeting, spec, previous, notes=[note])
-    if spec.status == "CANCELLED":
-        meeting.status = MeetingStatus.CANCELLED
-        meeting.sequence = max(meeting.sequence, spec.sequence)
-        _announce(session, meeting, dataclasses.replace(previous, status="CANCELLED"), now)
-        return IntakeResult("cancelled", meeting, spec, previous)
     if source is not MeetingSource.ITIP:
         # Mail and CLI intakes have no SEQUENCE of their own: each accepted change is newer.
         spec = dataclasses.replace(spec, sequence=meeting.sequence + 1)
+    # A changed rule or start leaves no exception for an occurrence the series no longer has.
+    spec = pruned(spec)
     _store(session, meeting, spec, now)
     if _material(previous) != _material(spec):
         _announce(session, meeting, spec, now)
     return IntakeResult("updated", meeting, spec, previous)
 
 
+def _cancel(
+    session: Session,
+    meeting: Meeting,
+    previous: MeetingSpec,
+    spec: MeetingSpec,
+    source: MeetingSource,
+    now: datetime,
+) -> IntakeResult:
+    """The whole meeting off. An equal SEQUENCE counts: Outlook for Mac cancels without bumping
+    it, and only the stored organiser gets this far."""
+    if meeting.status is MeetingStatus.CANCELLED:
+        return IntakeResult("ignored", meeting, spec, previous, notes=["already cancelled"])
+    if source is MeetingSource.ITIP and spec.sequence < previous.sequence:
+        note = f"a cancellation with SEQUENCE {spec.sequence}, older than {previous.sequence}"
+        return IntakeResult("ignored", meeting, spec, previous, notes=[note])
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence = max(meeting.sequence, spec.sequence)
+    _announce(session, meeting, dataclasses.replace(previous, status="CANCELLED"), now)
+    return IntakeResult("cancelled", meeting, spec, previous)
+
+
+def _clamped(spec: MeetingSpec, now: datetime) -> MeetingSpec:
+    """A DTSTAMP from a fast clock (or 2099) counts as the time it arrived: it must not make every
+    later version look older."""
+    stamp = spec.extra.get("dtstamp")
+    if stamp is None:
+        return spec
+    try:
+        at = datetime.fromisoformat(stamp)
+    except ValueError:
+        return dataclasses.replace(
+            spec, extra={k: v for k, v in spec.extra.items() if k != "dtstamp"}
+        )
+    if at <= now:
+        return spec
+    return dataclasses.replace(
+        spec, extra={**spec.extra, "dtstamp": now.astimezone(UTC).isoformat()}
+    )
+
+
 def _newer(spec: MeetingSpec, stored: MeetingSpec) -> bool:
-    """RFC 5546 2.1.5: a higher SEQUENCE wins; with an equal one, the later DTSTAMP."""
+    """RFC 5546 2.1.5: a higher SEQUENCE wins; with an equal one, the later DTSTAMP — compared
+    only between two mails of the same calendar program (another device's clock is not comparable),
+    else a version that differs is taken as the newer (Google moves a place without a new SEQUENCE).
+    """
     if spec.sequence != stored.sequence:
         return spec.sequence > stored.sequence
     stamp, stored_stamp = spec.extra.get("dtstamp"), stored.extra.get("dtstamp")
-    return stamp is not None and stored_stamp is not None and stamp > stored_stamp
+    same_client = spec.extra.get("prodid") == stored.extra.get("prodid")
+    if same_client and stamp is not None and stored_stamp is not None and stamp != stored_stamp:
+        return stamp > stored_stamp
+    return _material(spec) != _material(stored)
 
 
 def _material(spec: MeetingSpec) -> MeetingSpec:
     """What attendees see: SEQUENCE and DTSTAMP-like noise do not make a change worth a mail."""
-    return dataclasses.replace(spec, sequence=0, extra={})
+    overrides = tuple(dataclasses.replace(o, sequence=0) for o in spec.overrides)
+    return dataclasses.replace(spec, sequence=0, extra={}, overrides=overrides)
 
 
 def _create(
@@ -225,12 +279,15 @@ def _sync_children(meeting: Meeting, spec: MeetingSpec, now: datetime) -> None:
     for email, attendee in wanted.items():
         existing = current.get(email)
         if existing is None:
+            # The organiser's own answer is theirs to give (ACCEPTED, as their calendar says);
+            # everyone else's starts open, whatever the organiser's calendar showed of it.
+            is_organiser = email == spec.organiser.email.lower()
             meeting.attendees.append(
                 Attendee(
                     email=email,
                     name=attendee.name,
                     role=AttendeeRole(attendee.role),
-                    partstat=PartStat.NEEDS_ACTION,
+                    partstat=PartStat(attendee.partstat) if is_organiser else PartStat.NEEDS_ACTION,
                 )
             )
         else:
@@ -242,16 +299,30 @@ def _sync_children(meeting: Meeting, spec: MeetingSpec, now: datetime) -> None:
 def _apply_occurrence(
     session: Session, meeting: Meeting, previous: MeetingSpec, spec: MeetingSpec, now: datetime
 ) -> IntakeResult:
-    """One occurrence of a series: a cancel becomes an EXDATE of mailflow's series invite."""
-    recurrence_id = spec.recurrence_id
-    assert recurrence_id is not None
-    if spec.status != "CANCELLED":
-        note = "a change to one occurrence is recorded; the series invite is unchanged"
+    """One occurrence of a series moved, retimed, re-located, retitled or cancelled: stored as an
+    exception of the series (an override or an EXDATE) and announced as a new series version."""
+    rid = spec.recurrence_id
+    assert rid is not None
+    known = moved(previous.overrides, rid)
+    off = any(abs(d - rid).total_seconds() < 1 for d in previous.exdates)
+    if known is None and not off and not is_occurrence(previous, rid):
+        note = f"the series has no occurrence at {rid.isoformat()}"
         return IntakeResult("ignored", meeting, spec, previous, notes=[note])
-    if recurrence_id in previous.exdates:
+    if spec.status == "CANCELLED" and off:
         return IntakeResult("ignored", meeting, spec, previous, notes=["occurrence already off"])
-    updated = dataclasses.replace(previous, exdates=(*previous.exdates, recurrence_id))
+    if known is not None and spec.status != "CANCELLED" and spec.sequence < known.sequence:
+        note = (
+            f"SEQUENCE {spec.sequence} is older than the stored {known.sequence} of that occurrence"
+        )
+        return IntakeResult("ignored", meeting, spec, previous, notes=[note])
+    updated = with_exception(previous, spec)
+    if _material(updated) == _material(previous):
+        return IntakeResult("ignored", meeting, spec, previous, notes=["occurrence unchanged"])
+    notes = ["one occurrence"]
+    if {a.email.lower() for a in spec.attendees} - {a.email.lower() for a in previous.attendees}:
+        notes.append("attendees added to one occurrence only are not invited separately")
     meeting.sequence = max(meeting.sequence, spec.sequence)
     _store(session, meeting, updated, now)
     _announce(session, meeting, updated, now)
-    return IntakeResult("cancelled", meeting, updated, previous, notes=["one occurrence"])
+    outcome: IntakeOutcome = "cancelled" if spec.status == "CANCELLED" else "updated"
+    return IntakeResult(outcome, meeting, updated, previous, notes=notes)

@@ -1,17 +1,26 @@
 """Plan meeting notices, updates and cancellations into the outbox.
 
 Runs on every plan tick and is idempotent: every row's key names the meeting's invite UID, the
-invite SEQUENCE, the occurrence and the attendee, so planning twice, after a restart or on a second
-replica enqueues nothing new. Which mail an attendee gets:
+attendee and either the invite SEQUENCE (updates, cancels, a single meeting's notice) or the
+occurrence (a series' notice before each occurrence, sent once whatever SEQUENCE the series is
+at), so planning twice, after a restart or on a second replica enqueues nothing new. Which mail an
+attendee gets:
 
 - never notified, notice due (N business days before, at the send hour): ``notice``;
-- notified of an older SEQUENCE: ``update`` at once, listing what changed since their version;
+- a series: a ``notice`` before each occurrence (its own date, place and title in the text, the
+  whole series in the invite);
+- notified of an older SEQUENCE: ``update`` at once, listing what changed since their version —
+  one mail per change, a moved or cancelled occurrence included;
 - taken off the meeting after being notified, or the meeting cancelled: ``cancel`` at once;
 - never notified and taken off or cancelled: nothing.
+
+One pass enqueues at most ``[meetings] max_notices_per_pass`` rows; the rest are enqueued by the
+next pass (keys make that exact), so one huge meeting cannot hold up the others' mail for long.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
@@ -32,10 +41,12 @@ from mailflow.services.readers import directory_of
 from mailflow.tracker.models import Attendee, Meeting, MeetingStatus
 
 Kind = Literal["notice", "update", "cancel"]
+log = logging.getLogger(__name__)
 
 
 def plan_notices(session: Session, now: datetime, config: Config) -> int:
-    """Enqueue every notice, update and cancellation that is due; returns how many were new."""
+    """Enqueue every notice, update and cancellation that is due, up to the per-pass cap;
+    returns how many were new."""
     calendar = BusinessCalendar(config.schedule.calendar)
     directory = directory_of(config)
     meetings = session.scalars(
@@ -43,10 +54,31 @@ def plan_notices(session: Session, now: datetime, config: Config) -> int:
             Meeting.status.in_([MeetingStatus.SCHEDULED, MeetingStatus.CANCELLED])
         )
     )
-    created = 0
+    budget = _Budget(config.meetings.max_notices_per_pass)
     for meeting in meetings:
-        created += _plan_meeting(session, meeting, now, config, calendar, directory)
-    return created
+        if budget.spent:
+            log.warning(
+                "notice planning stopped at %d rows this pass; the rest follow in the next",
+                budget.limit,
+            )
+            break
+        _plan_meeting(session, meeting, now, config, calendar, directory, budget)
+    return budget.created
+
+
+class _Budget:
+    """How many rows this pass may still enqueue."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.created = 0
+
+    @property
+    def spent(self) -> bool:
+        return self.created >= self.limit
+
+    def add(self, created: int) -> None:
+        self.created += created
 
 
 def _plan_meeting(
@@ -56,32 +88,45 @@ def _plan_meeting(
     config: Config,
     calendar: BusinessCalendar,
     directory: Directory,
-) -> int:
+    budget: _Budget,
+) -> None:
     spec = invite_spec(meeting)
-    created = 0
     series = [a for a in meeting.attendees if a.recurrence_id == ""]
+
+    def enqueue(
+        attendee: Attendee, kind: Kind, previous: MeetingSpec | None, occurrence: str = "-"
+    ) -> None:
+        if not budget.spent:
+            budget.add(
+                _enqueue(
+                    session,
+                    meeting,
+                    spec,
+                    attendee,
+                    kind,
+                    previous,
+                    now,
+                    config,
+                    directory,
+                    occurrence,
+                )
+            )
+
     if meeting.status is MeetingStatus.CANCELLED:
         for attendee in series:
             if attendee.notified_sequence is not None:
-                created += _enqueue(
-                    session, meeting, spec, attendee, "cancel", None, now, config, directory
-                )
-        return created
+                enqueue(attendee, "cancel", None)
+        return
     for attendee in series:
         if attendee.removed_at is not None:
             if attendee.notified_sequence is not None:
-                created += _enqueue(
-                    session, meeting, spec, attendee, "cancel", None, now, config, directory
-                )
+                enqueue(attendee, "cancel", None)
         elif (
             attendee.notified_sequence is not None
             and attendee.notified_sequence < meeting.invite_sequence
             and meeting.ends_at > now
         ):
-            previous = revision_spec(session, meeting, attendee.notified_sequence)
-            created += _enqueue(
-                session, meeting, spec, attendee, "update", previous, now, config, directory
-            )
+            enqueue(attendee, "update", revision_spec(session, meeting, attendee.notified_sequence))
     due = due_notices(
         spec,
         now=now,
@@ -92,10 +137,7 @@ def _plan_meeting(
     for notice in due:
         occurrence = notice.occurrence.isoformat() if notice.occurrence else "-"
         for attendee in _active(series):
-            created += _enqueue(
-                session, meeting, spec, attendee, "notice", None, now, config, directory, occurrence
-            )
-    return created
+            enqueue(attendee, "notice", None, occurrence)
 
 
 def _active(attendees: Iterable[Attendee]) -> list[Attendee]:
@@ -121,7 +163,11 @@ def _enqueue(
         and occurrence == "-"
     ):
         return 0
-    key = f"{kind}:{meeting.invite_uid}:{meeting.invite_sequence}:{occurrence}:{attendee.email}"
+    if occurrence == "-":
+        key = f"{kind}:{meeting.invite_uid}:{meeting.invite_sequence}:-:{attendee.email}"
+    else:
+        # Once per occurrence, whatever SEQUENCE the series is at: a change is told by its update.
+        key = f"{kind}:{meeting.invite_uid}:occurrence:{occurrence}:{attendee.email}"
     payload = notice_payload(
         spec,
         AttendeeSpec(attendee.email, attendee.name, attendee.role.value),
@@ -131,6 +177,7 @@ def _enqueue(
         timezone=person.timezone if person else None,
         thread_root=meeting.thread_root,
         reply_to=meeting_reply_address(config, meeting),
+        occurrence=None if occurrence == "-" else datetime.fromisoformat(occurrence),
     )
     inserted = outbox.enqueue(
         session,
@@ -154,3 +201,44 @@ def meeting_reply_address(config: Config, meeting: Meeting) -> str | None:
     if not secret:
         return None
     return reply_address(config.mail.bot_address, sign(secret.encode(), "m", meeting.id))
+
+
+def resend_invitation(
+    session: Session, config: Config, meeting: Meeting, address: str, now: datetime, key: str
+) -> bool:
+    """The invitation as it stands, once more, to ``address`` if they are a current attendee of
+    a scheduled meeting (an attendee's calendar asked with REFRESH). True when queued."""
+    if meeting.status is not MeetingStatus.SCHEDULED:
+        return False
+    identities = directory_of(config).identities
+    attendee = next(
+        (
+            a
+            for a in meeting.attendees
+            if a.recurrence_id == "" and a.removed_at is None and identities.same(a.email, address)
+        ),
+        None,
+    )
+    if attendee is None:
+        return False
+    person = directory_of(config).by_email(attendee.email)
+    payload = notice_payload(
+        invite_spec(meeting),
+        AttendeeSpec(attendee.email, attendee.name, attendee.role.value),
+        kind="notice",
+        locale=person.locale if person else None,
+        timezone=person.timezone if person else None,
+        thread_root=meeting.thread_root,
+        reply_to=meeting_reply_address(config, meeting),
+    )
+    outbox.enqueue_soon(
+        session,
+        key=f"{key}:{meeting.id}",
+        kind="notice",
+        recipients=[attendee.email],
+        payload=payload,
+        now=now,
+        meeting_id=meeting.id,
+    )
+    attendee.notified_sequence = meeting.invite_sequence
+    return True

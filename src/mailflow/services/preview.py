@@ -21,7 +21,7 @@ from mailflow.services.readers import directory_of
 
 
 def preview_notices(config: Config, spec: MeetingSpec, now: datetime) -> list[EmailMessage]:
-    spec = without_bot(spec, config.mail.bot_address)
+    spec = without_bot(spec, config)
     directory = directory_of(config)
     # meeting add gives a mail or file meeting its own UID as invite UID: the same thread.
     thread_root = thread_root_id(spec.uid, config.mail.domain)

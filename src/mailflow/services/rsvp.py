@@ -1,19 +1,22 @@
 """Record an attendee's answer (RSVP): from their calendar (iTIP REPLY) or a plain-text reply.
 
-Only the attendee may answer for themselves: the mail's sender must be the answering attendee.
-An answer for one occurrence of a series gets its own row (keyed by RECURRENCE-ID); an older
-answer arriving after a newer one (by DTSTAMP) is ignored.
+Only the attendee may answer for themselves: the mail's sender must be the answering attendee
+(compared after alias domains: ``[mail.alias_domains]``). An answer for one occurrence of a series
+gets its own row (keyed by RECURRENCE-ID); an older answer arriving after a newer one (by DTSTAMP)
+is ``stale`` and changes nothing. A DTSTAMP later than the answer's arrival (a fast or broken
+clock: 2099) counts as the arrival time, so it can never freeze an attendee's later answers.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from mailflow.domain.identity import PLAIN, Identities
 from mailflow.services.meetings import find_by_invite_uid, find_meeting
 from mailflow.tracker.models import Attendee, Meeting, PartStat, recurrence_key
 
@@ -55,24 +58,35 @@ def record_rsvp(
     recurrence_id: datetime | None,
     now: datetime,
     dtstamp: datetime | None = None,
+    identities: Identities = PLAIN,
 ) -> RsvpResult:
-    attendee, sender = attendee.lower(), sender.lower()
-    if attendee != sender:
+    if not identities.same(attendee, sender):
         return RsvpResult("not_sender", meeting)
+    wanted = identities.canonical(attendee)
     series = next(
-        (a for a in meeting.attendees if a.email == attendee and a.recurrence_id == ""), None
+        (
+            a
+            for a in meeting.attendees
+            if a.recurrence_id == "" and identities.canonical(a.email) == wanted
+        ),
+        None,
     )
     if series is None or series.removed_at is not None:
         return RsvpResult("not_attendee", meeting)
     key = recurrence_key(recurrence_id)
     row = series if key == "" else _occurrence_row(meeting, series, key)
-    answered_at = dtstamp or now
-    if row.responded_at is not None and answered_at < row.responded_at:
+    answered_at = min(dtstamp, now) if dtstamp is not None else now
+    if row.responded_at is not None and answered_at < min(_aware(row.responded_at, now), now):
         return RsvpResult("stale", meeting, str(row.partstat))
     row.partstat = PartStat(partstat)
     row.comment = comment or None
     row.responded_at = answered_at
     return RsvpResult("recorded", meeting, partstat)
+
+
+def _aware(at: datetime, like: datetime) -> datetime:
+    """A stored time read back without its zone (SQLite) is UTC."""
+    return at if at.tzinfo is not None or like.tzinfo is None else at.replace(tzinfo=UTC)
 
 
 def _occurrence_row(meeting: Meeting, series: Attendee, key: str) -> Attendee:
