@@ -38,6 +38,7 @@ SCRIPTS: list[tuple[str, list[str], list[str]]] = [
     ("minutes_accuracy", [], []),
     ("minutes_mail_accuracy", [], []),
     ("minutes_table_speed", [], ["--rounds", "3"]),
+    ("calendar_intake", [], ["--rounds", "5"]),
 ]
 TIMEOUT_SECONDS = 1200
 

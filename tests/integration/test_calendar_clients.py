@@ -698,3 +698,24 @@ def test_every_sent_calendar_part_reads_in_two_parsers(cycle: Cycle, clock: Step
     cycle.run()
     mails = [*cycle.inbox(ALICE), *cycle.inbox(BOB), *cycle.inbox(CAROL)]
     assert roundtrip(mails) >= 6
+
+
+def test_a_request_stamped_2099_does_not_freeze_the_meeting(
+    cycle: Cycle, clock: SteppingClock, session_factory: sessionmaker[Session]
+) -> None:
+    ics = ics_text("outlook-windows-zone.ics")
+    send(
+        cycle,
+        client_mail(
+            ics.replace("DTSTAMP:20250310T015500Z", "DTSTAMP:20991231T000000Z"),
+            ALICE,
+            subject="预算评审",
+        ),
+        ALICE,
+    )
+    clock.current = datetime(2025, 3, 10, 4, 0, tzinfo=UTC)
+    moved = ics.replace("DTSTAMP:20250310T015500Z", "DTSTAMP:20250310T035900Z")
+    moved = moved.replace("LOCATION;LANGUAGE=zh-CN:Microsoft Teams 会议", "LOCATION:3楼301会议室")
+    send(cycle, client_mail(moved, ALICE, subject="预算评审"), ALICE)
+    uid = "040000008200E00074C5B7101A82E00800000000D0A1B2C3D4E5F6010000000000000000100000001"
+    assert meeting_of(session_factory, uid).location == "3楼301会议室"

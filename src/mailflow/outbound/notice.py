@@ -149,6 +149,8 @@ def _context(facts: _Facts, locale: str) -> dict[str, Any]:
         "when_meeting": None if same_zone else format_when(spec.start, spec.tzid, locale, spec.end),
         "location": spec.location or "",
         "online_url": spec.online_url or "",
+        # Only web links become clickable: a "javascript:" URL from an invitation stays text.
+        "online_link": (spec.online_url or "").lower().startswith(("https://", "http://")),
         "description": (spec.description or "").strip(),
         "recurrence": _recurrence(spec, locale),
         "agenda": [_agenda_view(facts, item) for item in spec.agenda],
