@@ -168,8 +168,13 @@ def test_meeting_preview_writes_one_eml_per_attendee(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     files = sorted(out.glob("*.eml"))
-    assert [f.name for f in files] == ["01-bob@example.test.eml", "02-guest@partner.example.eml"]
-    to_bob = message_from_bytes(files[0].read_bytes(), policy=policy.default)
+    # The organiser gets mailflow's invitation too, as its chair.
+    assert [f.name for f in files] == [
+        "01-alice@example.test.eml",
+        "02-bob@example.test.eml",
+        "03-guest@partner.example.eml",
+    ]
+    to_bob = message_from_bytes(files[1].read_bytes(), policy=policy.default)
     assert str(to_bob["Subject"]).startswith("会议通知：Budget review 预算评审")
     methods = [
         p.get_param("method") for p in to_bob.walk() if p.get_content_type() == "text/calendar"

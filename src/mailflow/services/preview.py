@@ -16,12 +16,12 @@ from mailflow.config.schema import Config
 from mailflow.domain.meeting import MeetingSpec
 from mailflow.outbound.compose import RenderContext, new_message_id, thread_root_id
 from mailflow.outbound.notice_mail import notice_payload, render_notice_row
-from mailflow.services.intake import without_bot
+from mailflow.services.intake import with_chair, without_bot
 from mailflow.services.readers import directory_of
 
 
 def preview_notices(config: Config, spec: MeetingSpec, now: datetime) -> list[EmailMessage]:
-    spec = without_bot(spec, config)
+    spec = without_bot(with_chair(spec), config)
     directory = directory_of(config)
     # meeting add gives a mail or file meeting its own UID as invite UID: the same thread.
     thread_root = thread_root_id(spec.uid, config.mail.domain)
