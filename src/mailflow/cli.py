@@ -288,6 +288,9 @@ def import_archive(path: Path, config_path: Path) -> None:
         engine.dispose()
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(result.by_outcome.items()))
     click.echo(f"{result.fetched} message(s): {outcomes or 'nothing new'}")
+    if archive.skipped:
+        shown = ", ".join(archive.skipped[:10]) + (" …" if len(archive.skipped) > 10 else "")
+        click.echo(f"skipped {len(archive.skipped)} entries that are not regular files: {shown}")
 
 
 @main.group()

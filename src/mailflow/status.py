@@ -55,6 +55,13 @@ def load_report(
         engine.dispose()
 
 
+def _counted(now: datetime, count: int, last: tuple[datetime, str] | None) -> str:
+    if not count or last is None:
+        return f"{count} message(s)"
+    at, why = last
+    return f"{count} message(s); last {_ago(now, at)}: {' '.join(why.split())[:160]}"
+
+
 def render_health(figures: OpsFigures, now: datetime, console: Console) -> None:
     health = Table(title="health")
     health.add_column("what")
@@ -76,6 +83,10 @@ def render_health(figures: OpsFigures, now: datetime, console: Console) -> None:
         else f"due since {_ago(now, figures.oldest_due_at)}",
     )
     health.add_row("open escalations", f"{figures.open_escalations} item(s) at level 2 or 3")
+    health.add_row(
+        "inbound quarantined", _counted(now, figures.quarantined, figures.last_quarantined)
+    )
+    health.add_row("outbox failed for good", _counted(now, figures.failed, figures.last_failed))
     console.print(health)
 
 

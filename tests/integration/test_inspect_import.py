@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import mailbox
+import os
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -95,3 +96,36 @@ def test_import_mbox_and_maildir_apply_each_message_once(tmp_path: Path) -> None
     assert "nothing new" in again.output
     assert "duplicate 3" in both.output, "the same mail in another archive is not applied twice"
     assert _count(tmp_path) == 4
+
+
+def test_import_refuses_what_is_not_a_mailbox(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    runner = CliRunner()
+    pdf = tmp_path / "minutes.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    eml = tmp_path / "one.eml"
+    eml.write_bytes(_message("hello", "a single message").as_bytes())
+    empty = tmp_path / "empty.mbox"
+    empty.write_bytes(b"")
+    for path, said in ((pdf, "not an mbox"), (eml, "not an mbox"), (empty, "is empty")):
+        result = runner.invoke(main, ["import", str(path), "--config", str(config)])
+        assert result.exit_code != 0, result.output
+        assert said in result.output
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = runner.invoke(main, ["import", str(fifo), "--config", str(config)])
+    assert result.exit_code != 0 and "not a regular file" in result.output
+    assert not (tmp_path / "mf.db").exists() or _count(tmp_path) == 0
+
+
+def test_import_skips_fifos_and_devices_in_a_maildir(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    maildir = mailbox.Maildir(tmp_path / "Maildir")
+    maildir.add(_message("hello", "a note").as_bytes())
+    os.mkfifo(tmp_path / "Maildir" / "new" / "1700000000.fifo.host")
+    (tmp_path / "Maildir" / "cur" / "link:2,S").symlink_to("/dev/zero")
+    result = CliRunner().invoke(
+        main, ["import", str(tmp_path / "Maildir"), "--config", str(config)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 message(s)" in result.output and "skipped 2 entries" in result.output

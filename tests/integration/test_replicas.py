@@ -242,6 +242,28 @@ def test_the_sqlite_lock_refuses_a_second_holder(tmp_path: Path) -> None:
     assert file_lock.lock_database("postgresql+psycopg://u@db.example/mf") is None
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "sqlite:///file:{path}?uri=true",
+        "sqlite:///file:{path}?mode=rwc&uri=true",
+        "sqlite+pysqlite:///{path}",
+        "sqlite:///{link}",
+    ],
+)
+def test_no_spelling_of_the_url_bypasses_the_lock(tmp_path: Path, spelling: str) -> None:
+    path = tmp_path / "mf.db"
+    link = tmp_path / "other-name.db"
+    link.symlink_to(path)
+    lock = file_lock.lock_database(f"sqlite:///{path}")
+    assert lock is not None
+    try:
+        with pytest.raises(AlreadyRunningError):
+            file_lock.lock_database(spelling.format(path=path, link=link))
+    finally:
+        lock.release()
+
+
 def test_a_second_serve_on_one_sqlite_file_exits_2(mailstack: MailStack, tmp_path: Path) -> None:
     database = tmp_path / "mailflow.db"
     with Fleet(mailstack, f"sqlite:///{database}", tmp_path) as fleet:

@@ -260,7 +260,10 @@ def test_unauthenticated_sender_refused_when_required(
     config: Config,
 ) -> None:
     strict = dataclasses.replace(
-        config, mail=dataclasses.replace(config.mail, require_authenticated_senders=True)
+        config,
+        mail=dataclasses.replace(
+            config.mail, require_authenticated_senders=True, authserv_ids=("mx.example.test",)
+        ),
     )
     strict_cycle = Cycle(strict, mailstack, session_factory, cycle.clock)
     notice = cycle.inbox(BOB)[0]

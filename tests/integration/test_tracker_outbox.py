@@ -150,7 +150,7 @@ def test_partial_refusal_is_kept_with_the_sent_row(session: Session) -> None:
     assert (row.status, row.last_error) == (OutboxStatus.SENT, "b@example.com: 550 no such user")
 
 
-def test_temporary_failures_back_off_then_fail(session: Session) -> None:
+def test_temporary_failures_back_off_then_park_then_fail(session: Session) -> None:
     enqueue(session, "k")
     now = NOW
     for attempt in range(1, 4):
@@ -168,12 +168,38 @@ def test_temporary_failures_back_off_then_fail(session: Session) -> None:
         assert outbox.claim(session, worker="w", now=early, limit=1, lease_seconds=60) == []
         now = row.next_attempt_at
 
+    # Past max_attempts the row is parked, tried hourly, not failed: the mail is never lost.
     [row] = outbox.claim(session, worker="w", now=now, limit=1, lease_seconds=60)
     outbox.mark_temporary_failure(session, row.id, now=now, error="421 still", max_attempts=4)
     session.commit()
-    assert (row.status, row.attempts, row.last_error) == (OutboxStatus.FAILED, 4, "421 still")
-    far = now + timedelta(days=30)
+    assert (row.status, row.attempts, row.last_error) == (OutboxStatus.PENDING, 4, "421 still")
+    assert row.next_attempt_at == now + outbox.PARKED_RETRY
+    # Three days after it was planned, a mail refused each hour fails for good.
+    late = NOW + outbox.GIVE_UP_AFTER
+    [row] = outbox.claim(session, worker="w", now=late, limit=1, lease_seconds=60)
+    outbox.mark_temporary_failure(session, row.id, now=late, error="421 still", max_attempts=4)
+    session.commit()
+    assert (row.status, row.attempts) == (OutboxStatus.FAILED, 5)
+    far = late + timedelta(days=30)
     assert outbox.claim(session, worker="w", now=far, limit=1, lease_seconds=60) == []
+
+
+def test_an_outage_longer_than_the_schedule_is_waited_out(session: Session) -> None:
+    enqueue(session, "k")
+    now = NOW
+    for _ in range(30):  # five days of an unreachable server
+        [row] = outbox.claim(session, worker="w", now=now, limit=1, lease_seconds=60)
+        outbox.mark_temporary_failure(
+            session, row.id, now=now, error="connection refused", max_attempts=4, outage=True
+        )
+        session.commit()
+        assert row.status == OutboxStatus.PENDING
+        assert row.next_attempt_at <= now + outbox.OUTAGE_RETRY
+        now = row.next_attempt_at + timedelta(hours=4)
+    [row] = outbox.claim(session, worker="w", now=now, limit=1, lease_seconds=60)
+    outbox.mark_sent(session, row.id, now=now)
+    session.commit()
+    assert row.status == OutboxStatus.SENT
 
 
 def test_permanent_failure_fails_at_once(session: Session) -> None:

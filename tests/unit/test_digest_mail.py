@@ -214,6 +214,18 @@ def visible(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]*>", " ", markup))
 
 
+_PATTERNS = {
+    "en": (
+        r"Days late: (\d+) · Escalation: (.+)",
+        r"Accepted: (\d+) · Declined: (\d+) · Tentative: (\d+) · No answer: (\d+)",
+    ),
+    "zh_CN": (
+        r"逾期天数：(\d+)；升级情况：(.+)",
+        r"参加：(\d+) · 不参加：(\d+) · 待定：(\d+) · 未回复：(\d+)",
+    ),
+}
+
+
 def html_facts(markup: str, locale: str) -> dict[str, Any]:
     """The digest's numbers as the HTML shows them, read from its tables."""
     labels = {label: status for status, label in LABELS[locale].items()}
@@ -228,9 +240,17 @@ def html_facts(markup: str, locale: str) -> dict[str, Any]:
         for row in rows
         if len(row) == 3 and row[0] in DEPARTMENTS
     }
-    overdue = {(row[0], int(row[4]), row[5]) for row in rows if len(row) == 6 and row[4].isdigit()}
+    # Overdue items and meetings are one row each: a key (ref, time), then the item's fields.
+    late, answers = _PATTERNS[locale]
+    overdue = {
+        (row[0], int(found[1]), found[2])
+        for row in rows
+        if len(row) == 2 and (found := re.search(late + "$", row[1]))
+    }
     meetings = [
-        tuple(int(n) for n in row[3:]) for row in rows if len(row) == 7 and row[3].isdigit()
+        tuple(int(n) for n in found.groups())
+        for row in rows
+        if len(row) == 2 and (found := re.search(answers, row[1]))
     ]
     tiles = next(row for row in rows if len(row) == 4)
     return {
@@ -268,7 +288,7 @@ def text_facts(text: str, locale: str) -> dict[str, Any]:
         late = re.findall(r"^    (MF-\d+) .*\n.*逾期天数：(\d+)；升级情况：(.+)$", text, re.M)
         meetings = re.findall(r"参加：(\d+) · 不参加：(\d+) · 待定：(\d+) · 未回复：(\d+)", text)
         figures = re.search(
-            r"未完成行动项：(\d+) · 已逾期：(\d+) · 7天内到期：(\d+) · 新决议：(\d+)", text
+            r"未完成行动项：(\d+) · 已逾期：(\d+) · 7 天内到期：(\d+) · 新决议：(\d+)", text
         )
     assert figures is not None
     return {
@@ -281,9 +301,9 @@ def text_facts(text: str, locale: str) -> dict[str, Any]:
 
 
 def _counts(line: str, locale: str) -> dict[str, int]:
-    """``3 not started · 4 in progress`` / ``未开始3项 · 进行中4项`` → {status: count}."""
+    """``3 not started · 4 in progress`` / ``未开始 3 项 · 进行中 4 项`` → {status: count}."""
     labels = {label: status for status, label in LABELS[locale].items()}
-    pattern = r"(\d+) ([a-z ]+?)(?= ·|$)" if locale == "en" else r"(\S+?)(\d+)项"
+    pattern = r"(\d+) ([a-z ]+?)(?= ·|$)" if locale == "en" else r"(\S+?) (\d+) 项"
     found = re.findall(pattern, line.strip())
     pairs = found if locale == "en" else [(n, label) for label, n in found]
     return {labels[label]: int(n) for n, label in pairs}
@@ -297,8 +317,8 @@ def test_the_digest_renders_in_both_languages(locale: str) -> None:
     assert msg["Content-Language"] == locale.replace("_", "-")
     assert msg["Auto-Submitted"] == "auto-generated"
     assert msg["Reply-To"] == "meetings+d1.k3Xf9@example.com"
-    # An executive's digest is not a reminder: nothing to unsubscribe from by STOP REMINDERS.
-    assert msg["List-Unsubscribe"] is None
+    # A digest is bulk mail: STOP (this mailto's subject) ends digests as it ends reminders.
+    assert msg["List-Unsubscribe"] == "<mailto:meetings@example.com?subject=STOP%20REMINDERS>"
     subjects = {
         "en": "Weekly digest (17 Mar): 3 overdue, 1 due in the next 7 days",
         "zh_CN": "每周管理摘要（3月17日）：逾期3项，7天内到期1项",
@@ -417,9 +437,10 @@ def test_details_answer_the_executives_mail(locale: str) -> None:
     assert msg["In-Reply-To"] == "<digest-reply-1@mail.example.com>"
     assert msg["Auto-Submitted"] == "auto-replied"
     assert msg["Subject"] == "Re: Weekly digest (17 Mar): 3 overdue, 1 due in the next 7 days"
-    rows = [row for row in table_rows(markup) if len(row) == 6 and row[0].startswith("MF-")]
+    rows = [row for row in table_rows(markup) if len(row) == 2 and row[0].startswith("MF-")]
+    late = [re.search(r"(?:Days late: |逾期天数：)(\d+)", row[1]) for row in rows]
     # Open items first, by due date; the done one last. Days late only for open overdue items.
-    assert [(row[0], row[5]) for row in rows] == [
+    assert [(row[0], found[1] if found else "") for row, found in zip(rows, late, strict=True)] == [
         ("MF-0041", "10"),
         ("MF-0043", "6"),
         ("MF-0044", ""),

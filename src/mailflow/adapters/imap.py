@@ -178,6 +178,18 @@ class ImapMailbox:
                     size=int(item.get(b"RFC822.SIZE", len(raw))),
                 )
 
+    def sizes(self, uids: Sequence[int]) -> dict[int, int]:
+        """Each message's size (RFC822.SIZE), without downloading it."""
+        wanted = sorted(set(uids))
+        found: dict[int, int] = {}
+        for start in range(0, len(wanted), 5000):
+            chunk = wanted[start : start + 5000]
+            with self._unavailable_closes("fetch sizes"):
+                data = self.client.fetch(chunk, [b"RFC822.SIZE"])
+            for uid, item in data.items():
+                found[int(uid)] = int(item.get(b"RFC822.SIZE", 0))
+        return found
+
     def _fetch_bounded(self, batch: list[int]) -> dict[int, dict[bytes, Any]]:
         """Whole messages, except those over ``max_message_bytes``: only their header is read.
 

@@ -23,6 +23,7 @@ from email.policy import EmailPolicy
 from types import TracebackType
 from typing import cast
 
+from mailflow.adapters.subject_header import rewrite_subject
 from mailflow.config.schema import SmtpSettings
 from mailflow.errors import (
     ConfigError,
@@ -72,7 +73,12 @@ def wire(msg: EmailMessage, *, sender: str, recipients: Sequence[str]) -> Wire:
     policy = cast(EmailPolicy, msg.policy).clone(utf8=True) if international else msg.policy
     buffer = io.BytesIO()
     BytesGenerator(buffer, policy=policy).flatten(copy, linesep="\r\n")
-    return Wire(buffer.getvalue(), international)
+    data = buffer.getvalue()
+    subject = msg.get("Subject")
+    if subject is not None and not international:
+        # CPython's folding of mixed CJK/ASCII subjects loses spaces: written by hand instead.
+        data = rewrite_subject(data, str(subject))
+    return Wire(data, international)
 
 
 def _xoauth2(smtp: smtplib.SMTP, user: str, token: str) -> None:

@@ -139,11 +139,31 @@ def _mail(t: Table, base_dir: Path) -> MailSettings:
         # needed_for= so a config without it is refused.
         token_secret=t.secret("token_secret", base_dir),
         require_authenticated_senders=t.flag("require_authenticated_senders", False),
+        authserv_ids=_authserv_ids(t),
         max_message_bytes=t.integer("max_message_bytes", MailSettings.max_message_bytes),
         alias_domains=_alias_domains(t.table("alias_domains")),
     )
     t.finish()
     return settings
+
+
+def _authserv_ids(t: Table) -> tuple[str, ...]:
+    ids: list[str] = []
+    for key, item in t.items("authserv_ids"):
+        if not isinstance(item, str) or not item.strip() or any(c.isspace() for c in item.strip()):
+            t.problems.add(
+                key, f"{item!r} is not an authserv-id (a host name such as mx.example.com)"
+            )
+        else:
+            ids.append(item.strip().lower())
+    if t.data.get("require_authenticated_senders") is True and not ids:
+        t.report(
+            "authserv_ids",
+            "set the authserv-id your receiving server writes in Authentication-Results "
+            '(e.g. ["mx.example.com"]) when require_authenticated_senders is true: '
+            "otherwise a header written by the sender could be believed",
+        )
+    return tuple(ids)
 
 
 def _alias_domains(t: Table) -> tuple[tuple[str, str], ...]:
@@ -240,6 +260,7 @@ def _imap(t: Table, base_dir: Path) -> ImapSettings:
         idle_timeout_seconds=t.integer("idle_timeout_seconds", 300, high=29 * 60),
         poll_interval_seconds=t.integer("poll_interval_seconds", 30),
         batch_size=t.integer("batch_size", 200),
+        batch_bytes=t.integer("batch_bytes", ImapSettings.batch_bytes, low=1024 * 1024),
         timeout_seconds=t.number("timeout_seconds", 30.0),
         lease_seconds=t.integer("lease_seconds", 60, low=3, high=3600),
         parse_workers=t.integer("parse_workers", 1, low=0, high=32),

@@ -105,6 +105,8 @@ class MailSettings:
     default_locale: str = "en"
     token_secret: Secret = NO_SECRET
     require_authenticated_senders: bool = False
+    # The authserv-ids our own receiving servers write in Authentication-Results (RFC 8601).
+    authserv_ids: tuple[str, ...] = ()
     max_message_bytes: int = 25 * 1024 * 1024
     # Domains that are the same mailboxes under another name: (alias, canonical) pairs, so
     # alice@example.cn is alice@example.com when answering, organising or owning.
@@ -130,6 +132,8 @@ class ImapSettings:
     idle_timeout_seconds: int = 300
     poll_interval_seconds: int = 30
     batch_size: int = 200
+    # At most this many bytes of mail are fetched for one batch (a big message alone).
+    batch_bytes: int = 64 * 1024 * 1024
     timeout_seconds: float = 30.0
     # Replicas on one PostgreSQL: the mailbox lease's time to live (``tracker.leases``).
     lease_seconds: int = 60

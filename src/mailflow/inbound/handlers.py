@@ -44,7 +44,7 @@ HANDLERS: dict[str, Handler] = {
 def apply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> Outcome:
     handler = HANDLERS.get(found.kind, leave_for_person)
     if ctx.config.mail.require_authenticated_senders and handler not in _UNCHECKED:
-        verdict = auth_results.check(mail.headers)
+        verdict = auth_results.check(mail.headers, ctx.config.mail.authserv_ids)
         if not verdict.authenticated:
             return refuse(ctx, mail, f"the sender could not be authenticated ({verdict.reason})")
     return handler(ctx, mail, found)

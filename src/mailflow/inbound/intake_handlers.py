@@ -34,6 +34,8 @@ def take_calendar_invite(ctx: ApplyContext, mail: InboundMail, found: Classifica
     to run a meeting: nothing is stored, a person is told how to invite mailflow, a machine is
     not answered.
     """
+    if not mail.sender:
+        raise MessageError("a calendar invitation without a usable From address")
     itip = itip_of(mail, floating_tz=_sender_zone(ctx, mail.sender))
     if itip is None or not itip.requests:
         raise MessageError("calendar data without a usable event")

@@ -23,8 +23,11 @@ from typing import Any, TypeVar
 
 from mailflow.inbound.mailtext import decode_bytes
 from mailflow.mailpolicy import POLICY
+from mailflow.storable import storable
 
 _HEADER_PARSER = BytesHeaderParser()
+MAX_HEADER_CHARS = 2_000
+MAX_ADDRESS_CHARS = 254  # RFC 5321 4.5.3.1.3: the longest path
 T = TypeVar("T")
 
 # What a worker process's InboundMail carries back to the daemon (see ``inbound.prepare``): the
@@ -93,11 +96,12 @@ class InboundMail:
         return self._first_values.get(name.lower())
 
     def header(self, name: str) -> str:
-        """The first value of a header, unfolded and stripped; '' when absent."""
+        """The first value of a header, unfolded, stripped and storable (no surrogates or control
+        characters, at most :data:`MAX_HEADER_CHARS`); '' when absent."""
         value = self._raw_header(name)
         if value is None:
             return ""
-        return " ".join(_text(value).split())
+        return " ".join(storable(_text(value), MAX_HEADER_CHARS, one_line=True).split())
 
     @cached_property
     def message_id(self) -> str | None:
@@ -106,8 +110,16 @@ class InboundMail:
 
     @cached_property
     def sender(self) -> str:
-        """The From address, lowercased; '' when missing."""
-        return parseaddr(self.header("From"))[1].lower()
+        """The From address, lowercased; '' when missing or not an address (no ``@``, longer
+        than RFC 5321's 254 characters, or several of them): such a mail authorises nothing."""
+        value = self.header("From")
+        if len(getaddresses([value])) > 1:
+            return ""
+        address = parseaddr(value)[1].lower()
+        local, at, domain = address.rpartition("@")
+        if not at or not local or not domain or len(address) > MAX_ADDRESS_CHARS:
+            return ""
+        return address
 
     @cached_property
     def subject(self) -> str:
@@ -117,9 +129,10 @@ class InboundMail:
         raw = _text(raw)
         try:
             decoded = str(email.header.make_header(email.header.decode_header(raw)))
-        except (UnicodeError, LookupError, email.errors.HeaderParseError):
+        except (UnicodeError, LookupError, ValueError, email.errors.HeaderParseError):
+            # A charset name with a NUL in it makes the codec lookup raise ValueError.
             decoded = raw
-        return " ".join(decoded.split())
+        return " ".join(storable(decoded, MAX_HEADER_CHARS, one_line=True).split())
 
     @property
     def content_type(self) -> str:

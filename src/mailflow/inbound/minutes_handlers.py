@@ -16,6 +16,7 @@ from sqlalchemy import select
 from mailflow.domain.business_calendar import calendar_for
 from mailflow.domain.item_commands import parse_item_commands
 from mailflow.domain.minutes import MinutesDoc, hold_reason
+from mailflow.domain.minutes import Problem as MinutesProblem
 from mailflow.domain.minutes_match import Candidate, Mail, choose
 from mailflow.domain.minutes_parser import parse_minutes
 from mailflow.inbound.apply import ApplyContext, Outcome, refs
@@ -59,7 +60,46 @@ def read_minutes(ctx: ApplyContext, meeting: Meeting, mail: InboundMail) -> Minu
     )
     if source.problems:
         doc = dataclasses.replace(doc, problems=(*doc.problems, *source.problems))
-    return doc
+    return bounded(doc)
+
+
+# One minutes mail makes at most this many items and lists at most this many lines it could not
+# use: real minutes have dozens; 10,000 ACTION lines would mail every attendee a 17 MiB page.
+MAX_ACTIONS = 300
+MAX_LISTED_PROBLEMS = 200
+MAX_COMMANDS = 100
+
+
+def bounded(doc: MinutesDoc) -> MinutesDoc:
+    """``doc`` within the limits above; whatever is cut is said in one line of its own."""
+    actions, problems = doc.actions, list(doc.problems)
+    if len(actions) > MAX_ACTIONS:
+        extra = len(actions) - MAX_ACTIONS
+        problems.insert(
+            0,
+            MinutesProblem(
+                f"{extra} more action items",
+                f"one minutes mail records at most {MAX_ACTIONS} action items; "
+                f"the first {MAX_ACTIONS} were recorded, the other {extra} not",
+                "send the rest as a correction in smaller parts, or split the meeting's minutes",
+                code="too_many_items",
+            ),
+        )
+        actions = actions[:MAX_ACTIONS]
+    if len(problems) > MAX_LISTED_PROBLEMS:
+        rest = len(problems) - MAX_LISTED_PROBLEMS + 1
+        problems = problems[: MAX_LISTED_PROBLEMS - 1]
+        problems.append(
+            MinutesProblem(
+                f"… {rest} more lines",
+                f"{rest} more lines could not be used either; they are not listed one by one",
+                "check the minutes for lines written like the ones above",
+                code="too_many_problems",
+            )
+        )
+    if actions is doc.actions and len(problems) == len(doc.problems):
+        return doc
+    return dataclasses.replace(doc, actions=actions, problems=tuple(problems))
 
 
 def has_minutes(doc: MinutesDoc) -> bool:
@@ -200,9 +240,23 @@ def take_item_commands(
     )
     if not parsed.commands and not parsed.errors:
         return None
+    commands = parsed.commands[:MAX_COMMANDS]
+    if len(parsed.commands) > MAX_COMMANDS:
+        extra = len(parsed.commands) - MAX_COMMANDS
+        parsed.errors.insert(
+            0,
+            MinutesProblem(
+                f"{extra} more commands",
+                f"one mail carries at most {MAX_COMMANDS} item commands; the other {extra} were "
+                "not applied",
+                "send them in several mails",
+                code="too_many_commands",
+            ),
+        )
+    del parsed.errors[MAX_LISTED_PROBLEMS:]
     result = apply_item_commands(
         ctx.session,
-        parsed.commands,
+        commands,
         sender=mail.sender,
         context_meeting=meeting,
         now=ctx.now,

@@ -77,9 +77,23 @@ def destination_of(outcome: str) -> Destination:
     return "processed"
 
 
-def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks(
+    items: Sequence[int], size: int, sizes: dict[int, int] | None = None, budget: int = 0
+) -> Iterable[Sequence[int]]:
+    """Batches of at most ``size`` messages and, when their sizes are known, at most ``budget``
+    bytes together (a message larger than the budget is a batch of its own): thirty 20 MiB mails
+    must not be held in memory at once."""
+    batch: list[int] = []
+    held = 0
+    for uid in items:
+        weight = (sizes or {}).get(uid, 0)
+        if batch and (len(batch) >= size or (budget and held + weight > budget)):
+            yield batch
+            batch, held = [], 0
+        batch.append(uid)
+        held += weight
+    if batch:
+        yield batch
 
 
 def _keep_loaded_objects(session: Session) -> None:
@@ -152,7 +166,10 @@ class InboundPipeline:
             with self._sessions() as session, session.begin():
                 note_unprocessed(session, len(uids), self._clock.now())
         handled = 0
-        batches = list(_chunks(uids, self._config.imap.batch_size))
+        sizes = _sizes(mailbox, uids)
+        batches = list(
+            _chunks(uids, self._config.imap.batch_size, sizes, self._config.imap.batch_bytes)
+        )
         for batch, mails in self._prepared(mailbox, batches):
             handled += len(batch)
             self._batch(mailbox, batch, mails, uidvalidity, result, remaining=len(uids) - handled)
@@ -283,15 +300,52 @@ class InboundPipeline:
                 outcome = apply(ApplyContext(session, self._clock.now(), self._config), mail, found)
                 one = self._handled(fetched, mail, key, uidvalidity, found, outcome, None)
                 repo.add_inbound(session, one.record)
-        except (
-            Exception
-        ) as exc:  # the shunt: whatever went wrong, this message alone is quarantined
+        except Exception as exc:  # the shunt: whatever went wrong, this message alone
             reason = str(exc) if isinstance(exc, MessageError) else f"{type(exc).__name__}: {exc}"
             outcome = Outcome("quarantined", "quarantine", reason)
+            one = self._quarantined(
+                session, fetched, mail, key, uidvalidity, found, outcome, reason
+            )
+        return one
+
+    def _quarantined(
+        self,
+        session: Session,
+        fetched: Fetched,
+        mail: InboundMail,
+        key: str,
+        uidvalidity: int,
+        found: Classification,
+        outcome: Outcome,
+        reason: str,
+    ) -> _Handled:
+        """Record a quarantined message; this can never fail the batch. Its full record first,
+        else a last-resort record with only its key, UID and the reason, else (the database
+        refuses even that) nothing but the log line: the message still goes to quarantine."""
+        try:
             one = self._handled(fetched, mail, key, uidvalidity, found, outcome, reason)
             with session.begin_nested():
                 repo.add_inbound(session, one.record)
-        return one
+            return one
+        except Exception as exc:
+            log.error(
+                "inbound uid=%s: its quarantine record failed (%r); recording less",
+                fetched.uid,
+                exc,
+            )
+        row = repo.last_resort_row(
+            message_key=key, uid=fetched.uid, reason=reason, now=self._clock.now()
+        )
+        try:
+            with session.begin_nested():
+                repo.add_inbound(session, row)
+        except Exception as exc:
+            log.error(
+                "inbound uid=%s: not recorded at all (%r); moved to quarantine", fetched.uid, exc
+            )
+        return _Handled(
+            fetched.uid, outcome, row, partial(_log, fetched.uid, key, mail, found, outcome)
+        )
 
     def _handled(
         self,
@@ -319,6 +373,15 @@ class InboundPipeline:
         return _Handled(
             fetched.uid, outcome, record, partial(_log, fetched.uid, key, mail, found, outcome)
         )
+
+
+def _sizes(mailbox: Mailbox, uids: Sequence[int]) -> dict[int, int]:
+    """The messages' sizes when the mailbox can tell them cheaply (IMAP's RFC822.SIZE)."""
+    sizes = getattr(mailbox, "sizes", None)
+    if sizes is None or not uids:
+        return {}
+    found: dict[int, int] = sizes(uids)
+    return found
 
 
 # A fetched message, its InboundMail and, when a parse worker prepared it, its classification.

@@ -36,7 +36,7 @@ from mailflow.outbound import outbox
 from mailflow.outbound.answer import answer_payload
 from mailflow.services.digests import details_payload
 from mailflow.services.notices import resend_invitation
-from mailflow.services.preferences import stop_reminders
+from mailflow.services.preferences import heard_from, stop_reminders
 from mailflow.services.readers import directory_of
 from mailflow.services.replies import answer, is_automatic, locale_of, resolve_target
 from mailflow.services.rsvp import meeting_for_uid, record_rsvp, summary
@@ -69,6 +69,8 @@ def take_calendar_reply(ctx: ApplyContext, mail: InboundMail, found: Classificat
     that says no answer at all is answered with how to answer. A note with the answer goes to
     the organiser. A REFRESH (the attendee asks for the invitation again) is sent it again.
     """
+    if not mail.sender:
+        return refuse(ctx, mail, "a calendar answer without a usable From address")
     itip = itip_of(mail, floating_tz=ctx.config.schedule.timezone)
     if itip is not None and itip.method == "REFRESH":
         return take_refresh(ctx, mail, itip.refreshes)
@@ -223,6 +225,10 @@ def take_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> O
     lines is the minutes (a later one a correction); replies to a notice carry RSVP words or
     STATUS; elsewhere item commands (``MF-0042 DONE``) are tried before RSVP words.
     """
+    if not mail.sender:
+        return refuse(ctx, mail, "a reply without a usable From address authorises nothing")
+    if not is_automatic(mail):
+        heard_from(ctx.session, mail.sender, ctx.now)
     text = reply_text_of(mail)
     if wants_stop_reminders(text, mail.subject):
         return take_stop_reminders(ctx, mail)

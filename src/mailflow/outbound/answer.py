@@ -79,4 +79,6 @@ def render_answer_row(
     msg["X-Auto-Response-Suppress"] = "OOF, AutoReply"
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
+    # Set last: set_content() and add_alternative() drop or relocate Content-* headers.
+    msg["Content-Language"] = chosen.replace("_", "-")
     return msg

@@ -297,3 +297,49 @@ def rsvp_comment(locale: str, title: str, who: str, partstat: str, comment: str)
             comment,
         ]
     return [f'{who} answered "{title}": {labels.get(partstat, partstat)}, and wrote:', comment]
+
+
+def loop_subject(locale: str, address: str) -> str:
+    if lang(locale) == "zh_CN":
+        return f"已停止自动回复 {address}"
+    return f"Stopped answering {address}"
+
+
+def loop_stopped(locale: str, address: str, title: str) -> list[str]:
+    """To the organiser: an address that answers every answer (an auto-responder) is ignored."""
+    if lang(locale) == "zh_CN":
+        return [
+            f"{address} 在短时间内就会议「{title}」发来多封主题相同的邮件，像是自动回复。"
+            "为避免邮件循环，mailflow 暂停回复该地址 30 分钟；其邮件仍会照常读取。",
+            "如果这是真人，请联系对方确认。",
+        ]
+    return [
+        f'{address} sent many mails with one subject about "{title}" in a short time, as an '
+        "auto-responder does. To stop a mail loop, mailflow does not answer that address for "
+        "30 minutes; its mails are still read.",
+        "If a person is behind it, please get in touch with them.",
+    ]
+
+
+def undelivered_subject(locale: str, title: str) -> str:
+    if lang(locale) == "zh_CN":
+        return f"邮件无法送达：{title}"
+    return f"Undeliverable: {title}"
+
+
+def undelivered(
+    locale: str, title: str, recipients: Sequence[str], kind: str, error: str
+) -> list[str]:
+    """To the organiser: a mail about their meeting could not be delivered, for good."""
+    who = ("、" if lang(locale) == "zh_CN" else ", ").join(recipients)
+    if lang(locale) == "zh_CN":
+        return [
+            f"关于会议「{title}」发给 {who} 的邮件（{kind}）无法送达，已停止重试。",
+            f"邮件服务器的答复：{error[:300]}",
+            "请核实地址，或通过其他方式通知对方。",
+        ]
+    return [
+        f'A mail ({kind}) about "{title}" to {who} could not be delivered; it will not be retried.',
+        f"The mail server said: {error[:300]}",
+        "Please check the address, or reach them another way.",
+    ]

@@ -96,4 +96,7 @@ def render_plain_message(
     html = payload.get("html")
     if html:
         msg.add_alternative(str(html), subtype="html")
+    msg["Content-Language"] = str(payload.get("locale") or ctx.config.mail.default_locale).replace(
+        "_", "-"
+    )
     return msg

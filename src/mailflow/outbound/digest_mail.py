@@ -53,6 +53,7 @@ from mailflow.outbound.digest_views import (
     level_label,
     meeting_view,
 )
+from mailflow.outbound.followup_parts import unsubscribe_header
 from mailflow.outbound.items_export import ItemRow
 from mailflow.outbound.minutes_parts import (
     Threading,
@@ -196,7 +197,10 @@ def render_digest_row(
     words = _SUBJECTS["zh" if is_chinese(bodies[2]) else "en"]
     day = short_day(as_of.astimezone(ZoneInfo(zone)).date(), bodies[2])
     subject = words[period].format(day=day, overdue=len(overdue), due=len(due_soon))
-    return assemble(ctx, recipients, subject=subject, bodies=bodies, threading=threading)
+    msg = assemble(ctx, recipients, subject=subject, bodies=bodies, threading=threading)
+    # A digest is bulk mail: one-click-able unsubscribe (RFC 2369) by the STOP command.
+    unsubscribe_header(msg, ctx.config.mail.bot_address)
+    return msg
 
 
 def digest_details_payload(

@@ -28,7 +28,7 @@ from mailflow.adapters.smtp import SendResult, Wire
 from mailflow.clock import Clock
 from mailflow.config.schema import Config
 from mailflow.errors import PermanentDeliveryError, TemporaryDeliveryError
-from mailflow.outbound import outbox, rate_limit
+from mailflow.outbound import outbox, rate_limit, undelivered
 from mailflow.outbound.compose import new_message_id
 from mailflow.outbound.render_ahead import Rendered, Renderer, ToRender
 from mailflow.tracker import repo
@@ -201,9 +201,25 @@ class OutboxFlusher:
                         error=str(exc),
                         max_attempts=self._config.smtp.max_attempts,
                         base_seconds=self._config.smtp.retry_base_seconds,
+                        outage=True,
                     )
             result.retried += len(pending)
             log.warning("SMTP unavailable (%s); %d row(s) will be retried", exc, len(pending))
+
+    def _tell(self, session: Session, row: Claimed, error: str, now: datetime) -> None:
+        """The organiser hears of a mail about their meeting that failed for good."""
+        if row.kind == "answer":
+            return  # a note about a note could fail the same way; the status shows it
+        undelivered.tell_organiser(
+            session,
+            self._config,
+            row_id=row.id,
+            kind=row.kind,
+            recipients=row.recipients,
+            meeting_id=row.meeting_id,
+            error=error,
+            now=now,
+        )
 
     def _renew(self, row_ids: list[int], now: datetime) -> set[int]:
         with self._sessions() as session, session.begin():
@@ -235,12 +251,13 @@ class OutboxFlusher:
         except PermanentDeliveryError as exc:
             with self._sessions() as session, session.begin():
                 outbox.mark_permanent_failure(session, row_id, now=now, error=str(exc))
+                self._tell(session, row, str(exc), now)
             result.failed += 1
             log.error("outbox row %s %s refused permanently: %s", row_id, message_id, exc)
             return False
         except TemporaryDeliveryError as exc:
             with self._sessions() as session, session.begin():
-                outbox.mark_temporary_failure(
+                gave_up = outbox.mark_temporary_failure(
                     session,
                     row_id,
                     now=now,
@@ -248,6 +265,8 @@ class OutboxFlusher:
                     max_attempts=self._config.smtp.max_attempts,
                     base_seconds=self._config.smtp.retry_base_seconds,
                 )
+                if gave_up:
+                    self._tell(session, row, str(exc), now)
             result.retried += 1
             log.warning("outbox row %s %s deferred: %s", row_id, message_id, exc)
             return False

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Table, and_, bindparam, or_, select, update
@@ -251,22 +251,42 @@ def mark_temporary_failure(
     error: str,
     max_attempts: int,
     base_seconds: float = BACKOFF_BASE_SECONDS,
-) -> None:
-    """Count a failed attempt; retry after a backoff, or fail for good after ``max_attempts``.
+    outage: bool = False,
+) -> bool:
+    """Count a failed attempt and retry after a backoff that starts at ``base_seconds``
+    (``smtp.retry_base_seconds``) and doubles per attempt.
 
-    The backoff starts at ``base_seconds`` (``smtp.retry_base_seconds``) and doubles per attempt.
+    Delivery never gives up silently on a temporary failure: when the server was unreachable
+    (``outage``) the row waits for it however long it takes, tried at least every
+    :data:`OUTAGE_RETRY`; a temporary refusal of this one mail is tried past ``max_attempts``
+    every :data:`PARKED_RETRY` ("parked") until it is :data:`GIVE_UP_AFTER` old — as long as an
+    MTA keeps a message queued — and only then fails (and the organiser hears of it). True when
+    the row failed for good.
     """
     row = _get(session, row_id)
     row.attempts += 1
     row.last_error = error
-    if row.attempts >= max_attempts:
-        row.status = OutboxStatus.FAILED
-    else:
-        row.status = OutboxStatus.PENDING
-        row.next_attempt_at = now + backoff(
-            row.attempts, base=base_seconds, cap=BACKOFF_CAP_SECONDS
-        )
+    row.status = OutboxStatus.PENDING
+    wait = backoff(row.attempts, base=base_seconds, cap=BACKOFF_CAP_SECONDS)
+    if outage:
+        wait = min(wait, OUTAGE_RETRY)
+    elif row.attempts >= max_attempts:
+        if now - _aware(row.created_at, now) >= GIVE_UP_AFTER:
+            row.status = OutboxStatus.FAILED
+        wait = PARKED_RETRY
+    row.next_attempt_at = now + wait
     _release(row, now)
+    return row.status is OutboxStatus.FAILED
+
+
+# An unreachable server is waited for; one mail refused again and again is tried for three days.
+OUTAGE_RETRY = timedelta(minutes=10)
+PARKED_RETRY = timedelta(hours=1)
+GIVE_UP_AFTER = timedelta(days=3)
+
+
+def _aware(at: datetime, like: datetime) -> datetime:
+    return at if at.tzinfo is not None or like.tzinfo is None else at.replace(tzinfo=UTC)
 
 
 def defer(session: Session, row_id: int, *, until: datetime, now: datetime, reason: str) -> None:

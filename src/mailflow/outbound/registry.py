@@ -24,6 +24,7 @@ from mailflow.outbound.minutes_receipt import render_minutes_receipt_row
 from mailflow.outbound.notice_mail import render_notice_row
 from mailflow.outbound.official_minutes import render_official_minutes_row
 from mailflow.outbound.receipt import render_receipt_row
+from mailflow.outbound.thread_headers import add_thread_headers
 
 Renderer = Callable[[RenderContext, Sequence[str], Mapping[str, Any]], EmailMessage]
 
@@ -53,4 +54,5 @@ def render(
     renderer = RENDERERS.get(kind)
     if renderer is None:
         raise RenderError(f"no renderer for outbox kind {kind!r}")
-    return renderer(ctx, recipients, payload)
+    msg = renderer(ctx, recipients, payload)
+    return add_thread_headers(msg, kind, recipients, ctx.config.mail.domain)

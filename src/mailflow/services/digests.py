@@ -31,6 +31,7 @@ from mailflow.outbound.digest_mail import digest_details_payload, digest_payload
 from mailflow.outbound.items_export import ItemRow
 from mailflow.services.minutes import latest_minutes
 from mailflow.services.minutes_mails import item_row
+from mailflow.services.preferences import opted_out
 from mailflow.services.readers import directory_of, reader
 from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, MeetingStatus, OutboxRow
 from mailflow.tracker.models import Decision as DecisionRow
@@ -75,8 +76,12 @@ def plan_digests(session: Session, now: datetime, config: Config) -> int:
     directory = directory_of(config)
     scopes = executives(directory, config.people.people)
     created = 0
+    # STOP (the List-Unsubscribe of every digest) and a hard-bouncing address end digests too.
+    quiet = opted_out(session)
     for period, period_key in _due_periods(now, config):
         for email, departments in scopes.items():
+            if email.lower() in quiet:
+                continue
             key = f"digest:{period}:{period_key}:{email}"
             if session.scalar(select(OutboxRow.id).where(OutboxRow.idempotency_key == key)):
                 continue

@@ -52,11 +52,13 @@ def _may(
 ) -> bool:
     # The owner's executive may act on any of the owner's items: level 3 of the escalation asks
     # them to reassign, extend or close.
+    if not sender:
+        return False  # a mail without a usable From authorises nothing
     if executive is not None and sender == executive.lower():
         return True
-    leaders = set()
+    leaders: set[str] = set()
     if meeting is not None:
-        leaders = {meeting.organiser_email.lower(), (meeting.scribe_email or "").lower()}
+        leaders = {e.lower() for e in (meeting.organiser_email, meeting.scribe_email) if e}
         if organiser_only:
             return sender == meeting.organiser_email.lower()
     return sender == item.owner_email.lower() or sender in leaders

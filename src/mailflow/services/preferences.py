@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mailflow.tracker.models import Person
@@ -33,4 +33,23 @@ def stop_reminders(session: Session, email: str, now: datetime) -> bool:
 
 
 def opted_out(session: Session) -> set[str]:
-    return set(session.scalars(select(Person.email).where(Person.reminders_opt_out.is_(True))))
+    """Who gets no reminders: who asked for none, and whose address hard-bounces (until they
+    write again; the organisers were told of the bounce)."""
+    return set(
+        session.scalars(
+            select(Person.email).where(
+                Person.reminders_opt_out.is_(True) | Person.failing_since.is_not(None)
+            )
+        )
+    )
+
+
+def heard_from(session: Session, address: str, now: datetime) -> None:
+    """A person wrote: their address works again, whatever bounced before."""
+    if not address:
+        return
+    session.execute(
+        update(Person)
+        .where(Person.email == address.lower(), Person.failing_since.is_not(None))
+        .values(failing_since=None, updated_at=now)
+    )

@@ -7,10 +7,11 @@ whose signature does not hold is a forgery and is refused.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -18,13 +19,15 @@ from sqlalchemy.orm import Session
 from mailflow.config.schema import Config
 from mailflow.domain.tokens import token_of, verify
 from mailflow.inbound.mail import InboundMail
+from mailflow.outbound import answer_texts as texts
 from mailflow.outbound import outbox
 from mailflow.outbound.answer import answer_payload
 from mailflow.outbound.answer_texts import re_subject
 from mailflow.services.readers import reader
-from mailflow.tracker.models import Meeting, OutboxRow
+from mailflow.tracker.models import InboundMessage, Meeting, OutboxRow
 
 _ID = r"<[^<>\s]+>"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,13 @@ def answer(
     """
     if is_automatic(mail):
         return
+    if to == mail.sender and in_a_loop(session, mail, now):
+        log.warning(
+            "not answering %s: %d mails in %s with one subject", to, LOOP_MAILS, LOOP_WINDOW
+        )
+        if meeting_id is not None:
+            _tell_organiser_of_loop(session, config, mail, meeting_id, now)
+        return
     payload = answer_payload(
         locale=locale_of(config, to),
         subject=subject or re_subject(mail.subject or "mailflow"),
@@ -161,6 +171,64 @@ def answer(
         kind="answer",
         recipients=[to],
         payload=payload,
+        now=now,
+        meeting_id=meeting_id,
+    )
+
+
+# An auto-responder without any marker (no Auto-Submitted, no Precedence) answers each answer:
+# this many mails from one address within the window, all on one subject (Re:/AW:/回复: aside),
+# is a loop, and mailflow stops answering that address until it calms down.
+LOOP_MAILS = 6
+LOOP_WINDOW = timedelta(minutes=30)
+_PREFIXES = re.compile(
+    r"^\s*((re|aw|sv|wg|fw|fwd|antw|答复|回复|回覆|转发|轉寄)\s*[:：]\s*)+", re.I
+)
+
+
+def subject_stem(subject: str | None) -> str:
+    """The subject without its reply and forward prefixes, case-blind."""
+    return " ".join(_PREFIXES.sub("", subject or "").split()).casefold()
+
+
+_ANSWER_KINDS = frozenset({"answer", "receipt", "item_receipt", "minutes_receipt"})
+
+
+def in_a_loop(session: Session, mail: InboundMail, now: datetime) -> bool:
+    """Whether ``mail`` answers one of mailflow's own answers and its sender has sent
+    :data:`LOOP_MAILS` mails (this one included) within :data:`LOOP_WINDOW`, all with this
+    mail's subject stem: a person's new mails, however many, are never taken for a loop."""
+    if not mail.sender or _replied_kind(session, _message_ids(mail)) not in _ANSWER_KINDS:
+        return False
+    subjects = session.scalars(
+        select(InboundMessage.subject)
+        .where(
+            InboundMessage.processed_at > now - LOOP_WINDOW, InboundMessage.sender == mail.sender
+        )
+        .limit(LOOP_MAILS * 4)
+    ).all()
+    stem = subject_stem(mail.subject)
+    same = sum(1 for subject in subjects if subject_stem(subject) == stem)
+    return same + 1 >= LOOP_MAILS
+
+
+def _tell_organiser_of_loop(
+    session: Session, config: Config, mail: InboundMail, meeting_id: int, now: datetime
+) -> None:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        return
+    locale = locale_of(config, meeting.organiser_email)
+    outbox.enqueue_soon(
+        session,
+        key=f"loop:{mail.sender}:{meeting_id}:{now:%Y-%m-%d}",
+        kind="answer",
+        recipients=[meeting.organiser_email],
+        payload=answer_payload(
+            locale=locale,
+            subject=texts.loop_subject(locale, mail.sender),
+            paragraphs=texts.loop_stopped(locale, mail.sender, meeting.title),
+        ),
         now=now,
         meeting_id=meeting_id,
     )

@@ -16,6 +16,7 @@ import contextlib
 import fcntl
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import URL, make_url
 
@@ -39,12 +40,21 @@ class DatabaseLock:
 
 
 def sqlite_file(url: str | URL) -> Path | None:
-    """The database file of a SQLite URL; None for PostgreSQL, ``:memory:`` and URI filenames."""
+    """The database file of a SQLite URL, however it is spelled (relative, ``~``, a symlink, a
+    URI filename ``file:/path/mf.db?mode=rwc`` with ``?uri=true``); None for PostgreSQL and for
+    in-memory databases. One file is one lock, so no spelling can start a second daemon on it."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return None
     database = parsed.database or ""
-    if not database or database == ":memory:" or database.startswith("file:"):
+    if database.startswith("file:"):
+        target = urlsplit(database)
+        options = parse_qs(target.query)
+        mode = options.get("mode", [""])[0] or str(parsed.query.get("mode", ""))
+        if mode == "memory" or not target.path or target.path == ":memory:":
+            return None
+        database = unquote(target.path)
+    if not database or database == ":memory:":
         return None
     return Path(database).expanduser().resolve()
 

@@ -11,12 +11,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mailflow.tracker import repo
-from mailflow.tracker.models import ActionItem, DaemonStatus, ItemStatus, OutboxRow, OutboxStatus
+from mailflow.tracker.models import (
+    ActionItem,
+    DaemonStatus,
+    InboundMessage,
+    InboundOutcome,
+    ItemStatus,
+    OutboxRow,
+    OutboxStatus,
+)
 from mailflow.tracker.report import inbound_counts, outbox_counts
 
 # Daemon status keys written elsewhere: by the daemon after each poll, by the outbox flusher after
@@ -42,6 +51,17 @@ class OpsFigures:
     last_poll: datetime | None = None
     last_send: datetime | None = None
     open_escalations: int = 0
+    # The newest quarantined message and the newest failed outbox row: when, and why.
+    last_quarantined: tuple[datetime, str] | None = None
+    last_failed: tuple[datetime, str] | None = None
+
+    @property
+    def quarantined(self) -> int:
+        return sum(n for (_, outcome), n in self.inbound.items() if outcome == "quarantined")
+
+    @property
+    def failed(self) -> int:
+        return self.outbox.get(str(OutboxStatus.FAILED), 0)
 
     @property
     def outbox_depth(self) -> int:
@@ -96,7 +116,28 @@ def ops_figures(session: Session, now: datetime) -> OpsFigures:
         last_poll=status[LAST_POLL][1] if LAST_POLL in status else None,
         last_send=status[LAST_SEND][1] if LAST_SEND in status else None,
         open_escalations=open_escalations or 0,
+        last_quarantined=_newest(
+            session,
+            select(InboundMessage.processed_at, InboundMessage.error)
+            .where(InboundMessage.outcome == InboundOutcome.QUARANTINED)
+            .order_by(InboundMessage.processed_at.desc(), InboundMessage.id.desc()),
+        ),
+        last_failed=_newest(
+            session,
+            select(OutboxRow.updated_at, OutboxRow.last_error)
+            .where(OutboxRow.status == OutboxStatus.FAILED)
+            .order_by(OutboxRow.updated_at.desc(), OutboxRow.id.desc()),
+        ),
     )
+
+
+def _newest(session: Session, statement: Any) -> tuple[datetime, str] | None:
+    """The first row of ``statement`` (a select of a time and a text), or None."""
+    found = session.execute(statement.limit(1)).first()
+    if found is None:
+        return None
+    at, text = found
+    return at, str(text or "")
 
 
 def note_unprocessed(session: Session, remaining: int, now: datetime) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from mailflow.storable import storable, storable_json
 from mailflow.tracker.models import (
     Base,
     Counter,
@@ -103,7 +104,8 @@ def message_key(message_id_header: str | None, raw: bytes) -> str:
             tokens = message_id_header.split()
             identifier = tokens[0].strip("<>") if tokens else ""
         key = f"<{identifier}>"
-        if identifier and len(key) <= MAX_MESSAGE_KEY:
+        # An id with characters no database stores (NUL, a lone surrogate) is keyed by hash too.
+        if identifier and len(key) <= MAX_MESSAGE_KEY and storable(key, one_line=True) == key:
             return key
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
@@ -141,20 +143,35 @@ def inbound_row(
 ) -> dict[str, Any]:
     """The columns of one inbound record. ``outcome`` may be given as its string value; an
     unknown one is a ValueError here, not a CHECK failure at commit."""
+    # Whatever came from the mail is made storable here too: the record must never fail.
     return {
-        "message_key": message_key,
-        "kind": kind,
+        "message_key": storable(message_key, MAX_MESSAGE_KEY, one_line=True),
+        "kind": storable(kind, 32),
         "outcome": InboundOutcome(outcome),
         "received_at": received_at or now,
         "processed_at": now,
-        "mailbox": mailbox,
+        "mailbox": None if mailbox is None else storable(mailbox, 255),
         "uidvalidity": uidvalidity,
         "uid": uid,
-        "sender": sender,
-        "subject": subject,
-        "error": error,
-        "details": dict(details or {}),
+        "sender": None if sender is None else storable(sender, 320, one_line=True),
+        "subject": None if subject is None else storable(subject, 1_000, one_line=True),
+        "error": None if error is None else storable(error, 4_000),
+        "details": storable_json(dict(details or {}), limit=2_000),
     }
+
+
+def last_resort_row(
+    *, message_key: str, uid: int | None, reason: str, now: datetime
+) -> dict[str, Any]:
+    """The smallest record of a quarantined message, for when even its full record failed."""
+    return inbound_row(
+        message_key=message_key,
+        kind="unknown",
+        outcome=InboundOutcome.QUARANTINED,
+        now=now,
+        uid=uid,
+        error=f"recorded without details: {reason}",
+    )
 
 
 def record_inbound(session: Session, **columns: Any) -> InboundMessage:
