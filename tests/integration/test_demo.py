@@ -104,7 +104,7 @@ def test_replies_were_understood(played: tuple[Path, str, float]) -> None:
     out, _, _ = played
     # Dave reads English: his Chinese "不参加，出差" was understood as a decline with a comment.
     answer = _text(_load(out / "11-dave-answer.eml"))
-    assert "you decline" in answer and "出差" in answer
+    assert "you will not attend" in answer and "出差" in answer
     minutes = _text(_load(out / "15-bob-official-minutes.eml"))
     assert "二季度预算批准" in minutes and "MF-0001" in minutes and "MF-0003" in minutes
     escalation = _text(_load(out / "30-alice-escalation.eml"))

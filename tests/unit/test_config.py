@@ -172,7 +172,7 @@ def test_an_unreadable_file_is_one_problem(tmp_path: Path) -> None:
         ({"mail.bot_address": "meetings@"}, "mail.bot_address", "not a valid email address"),
         ({"mail.bot_address": "bot@other.org"}, "mail.bot_address", "unrelated to mail.domain"),
         ({"mail.domain": "not a domain"}, "mail.domain", "not a domain name"),
-        ({"mail.default_locale": "fr"}, "mail.default_locale", "not one of en, zh_CN"),
+        ({"mail.default_locale": "fr"}, "mail.default_locale", "not one of en, zh_CN, zh_TW"),
         ({"mail.bot_name": ""}, "mail.bot_name", "must not be empty"),
         ({"imap.idle_timeout_seconds": 3600}, "imap.idle_timeout_seconds", "between 1 and 1740"),
         ({"imap.timeout_seconds": 0}, "imap.timeout_seconds", "greater than 0"),

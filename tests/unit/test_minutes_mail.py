@@ -457,7 +457,7 @@ def test_the_skeleton_uses_the_latest_rsvps_given() -> None:
         ("scribe", "en", "Minutes due by Tue 11 Mar 10:30: Q2 review", "are due by"),
         ("organiser", "en", "Minutes not received: Q2 review (10 Mar)", "As the organiser"),
         ("scribe", "zh_CN", "请于3月11日 10:30前提交会议纪要：Q2 review", "须于"),
-        ("organiser", "zh_CN", "会议纪要尚未收到：Q2 review（3月10日）", "会议组织人"),
+        ("organiser", "zh_CN", "会议纪要尚未收到：Q2 review（3月10日）", "会议组织者"),
     ],
 )
 def test_reminders_name_the_deadline_and_how_to_send(

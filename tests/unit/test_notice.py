@@ -224,7 +224,7 @@ def test_english_and_chinese_notices_for_the_same_meeting() -> None:
         "会议地点",
         "记录人",
         "请于会议开始前回复",
-        "“参加”、“不参加”或“待定”",
+        "“参加”“不参加”或“待定”",
     ):
         assert phrase in zh_text and phrase in zh_html
     assert zh["Content-Language"] == "zh-CN"

@@ -90,7 +90,7 @@ ALICE = "alice@example.com,Alice,alice,Finance,head,,en,\n"
         ("bob@example.com,Bob,,,,carol@example.com,,\n", 3, "row 3: manager: carol@example.com is not in the people directory"),
         ("bob@example.com,Bob,,,,bob@example.com,,\n", 3, "row 3: manager: a person cannot be their own manager"),
         ("bob@example.com,Bob,,,,not-an-address,,\n", 3, "row 3: manager: 'not-an-address' is not a valid email address"),
-        ("bob@example.com,Bob,,,,,fr,\n", 3, "row 3: locale: 'fr' is not one of en, zh_CN"),
+        ("bob@example.com,Bob,,,,,fr,\n", 3, "row 3: locale: 'fr' is not one of en, zh_CN, zh_TW"),
         ("bob@example.com,Bob,,,,,,Mars/Base\n", 3, "row 3: timezone: unknown time zone 'Mars/Base'; use an IANA name such as 'Asia/Shanghai' or 'UTC'"),
         ("bob@example.com,Bob,,Finance,Head,,,\n", 3, "row 3: role: 'Finance' already has a head (row 2 of people.csv); keep one"),
         ("bob@example.com,Bob,,,,,,,extra\n", 3, "row 3: has more cells than the header"),

@@ -181,7 +181,7 @@ def test_recurrence_and_exceptions_are_spelled_out() -> None:
         assert "every week on Monday, 10 times" in body
         assert "Monday 20 January 2025, 01:30 (Europe/London)" in body
     for body in both(zh_text, zh_markup):
-        assert "每周星期一，共10次" in body
+        assert "每周星期一，共 10 次" in body
 
 
 @pytest.mark.parametrize("locale", ["en", "zh_CN"])

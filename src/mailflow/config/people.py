@@ -66,10 +66,7 @@ def person_from_table(table: Table, label: str | None = None) -> PersonRecord:
     manager = table.text("manager", None, blank_is_none=True)
     if manager is not None and (problem := email_problem(manager)):
         table.report("manager", problem)
-    locale = table.text("locale", None, blank_is_none=True)
-    if locale is not None and locale not in LOCALES:
-        table.report("locale", f"{locale!r} is not one of {', '.join(LOCALES)}")
-        locale = None
+    locale = _locale(table)
     timezone = table.text("timezone", None, blank_is_none=True)
     if timezone is not None and (problem := timezone_problem(timezone)):
         table.report("timezone", problem)
@@ -85,6 +82,18 @@ def person_from_table(table: Table, label: str | None = None) -> PersonRecord:
         timezone=timezone,
     )
     return PersonRecord(person, table, label or table.path)
+
+
+def _locale(table: Table) -> str | None:
+    """The person's locale as mailflow names it; "zh-TW" and "zh_tw" are read as zh_TW."""
+    written = table.text("locale", None, blank_is_none=True)
+    if written is None:
+        return None
+    known = {locale.lower(): locale for locale in LOCALES}
+    locale = known.get(written.strip().replace("-", "_").lower())
+    if locale is None:
+        table.report("locale", f"{written!r} is not one of {', '.join(LOCALES)}")
+    return locale
 
 
 def _aliases(table: Table) -> tuple[str, ...]:

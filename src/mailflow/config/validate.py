@@ -23,7 +23,7 @@ from mailflow.errors import ConfigProblem
 
 T = TypeVar("T", bound=str)
 
-LOCALES = ("en", "zh_CN")
+LOCALES = ("en", "zh_CN", "zh_TW")
 _EMAIL = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$"

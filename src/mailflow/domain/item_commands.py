@@ -12,10 +12,16 @@ confirm    ``CONFIRM`` ``CONFIRMED``             ``确认`` ``已确认``
 done       ``DONE`` ``COMPLETED`` ``FINISHED``   ``完成`` ``已完成`` ``完成了``
 progress   ``60%`` ``PROGRESS 60%``              ``进度 60%`` ``进度60%`` ``进度：60%``
 delay      ``DELAY 2025-03-20 <reason>``         ``延期 3月20日 <原因>`` ``延期到3月20日，<原因>``
-decline    ``DECLINE <reason>``                  ``拒绝 <原因>``
-reassign   ``REASSIGN @bob``                     ``转交 @bob`` ``改派 张伟``
+                                                 ``延后 …`` ``完成时间：3月20日 <原因>``
+decline    ``DECLINE <reason>``                  ``拒绝 <原因>`` ``婉拒 <原因>``
+reassign   ``REASSIGN @bob``                     ``转交 @bob`` ``改派 张伟`` ``负责人：张伟``
 note       ``NOTE <text>``                       ``备注 <内容>``
 =========  ====================================  ==================================
+
+Traditional Chinese (``確認``, ``已完成``, ``進度 60%``, ``延期 下週三 廠商延遲``,
+``負責人：王小明``, ``完成時間：3月20日 …``, ``備註 …``) is read through
+:func:`~mailflow.domain.script.simplified`, which keeps every character's position: keywords
+and dates are matched in Simplified, while a reason, a note or a name is kept as written.
 
 Everyday sentences must not become commands, so a keyword counts only at the start of a line and
 only when one of these holds:
@@ -58,6 +64,7 @@ from mailflow.domain.minutes import Problem
 from mailflow.domain.minutes_lines import clean, strip_prefix
 from mailflow.domain.owners import People, describe
 from mailflow.domain.problem_messages import problem
+from mailflow.domain.script import simplified
 
 Verb = Literal["confirm", "done", "progress", "delay", "decline", "reassign", "note"]
 
@@ -67,6 +74,9 @@ _WORDS |= {"完成": "done", "完成了": "done", "已经完成": "done"}
 _WORDS |= {"已完成": "done", "progress": "progress", "进度": "progress", "delay": "delay"}
 _WORDS |= {"延期": "delay", "decline": "decline", "拒绝": "decline", "reassign": "reassign"}
 _WORDS |= {"转交": "reassign", "改派": "reassign", "note": "note", "备注": "note"}
+# Words Taiwan uses for the same commands (as simplified() reads them): 延後 a delay, 婉拒 a
+# polite decline, 負責人：<name> a new owner, 完成時間：<date> <reason> a new due date.
+_WORDS |= {"延后": "delay", "婉拒": "decline", "负责人": "reassign", "完成时间": "delay"}
 _EN = "|".join(sorted((w for w in _WORDS if w.isascii()), key=len, reverse=True))
 _ZH = "|".join(sorted((w for w in _WORDS if not w.isascii()), key=len, reverse=True))
 # An English keyword must end its word ("Noted" is not NOTE); a Chinese one needs no boundary.
@@ -128,14 +138,33 @@ def parse_item_commands(
         ref_match = ref_re.match(rest)
         ref = ref_match["ref"].upper() if ref_match else None
         rest = rest[ref_match.end() :] if ref_match else rest
-        result = reader.read(rest, ref, raw.strip())
+        plain = simplified(rest)
+        result = reader.read(plain, ref, raw.strip())
         if isinstance(result, ItemCommand):
-            found.commands.append(result)
+            found.commands.append(_as_written(result, plain, rest))
         elif result is not None:
             found.errors.append(result)
         elif ref is not None and rest:
             found.errors.append(problem("unknown_command", raw.strip(), word=rest.split()[0]))
     return found
+
+
+# The arguments that are people's words, kept as they wrote them (Traditional stays Traditional).
+_WRITTEN = ("note", "reason", "text", "owner_raw", "until_raw")
+
+
+def _as_written(command: ItemCommand, plain: str, written: str) -> ItemCommand:
+    """``command`` read from ``plain`` (``written`` simplified, the same length), its free-text
+    arguments taken back from ``written``."""
+    if plain == written:
+        return command
+    args = dict(command.args)
+    for key in _WRITTEN:
+        value = args.get(key)
+        at = plain.rfind(value) if value else -1
+        if value and at >= 0:
+            args[key] = written[at : at + len(value)]
+    return ItemCommand(command.verb, command.ref, args, command.line)
 
 
 @dataclass

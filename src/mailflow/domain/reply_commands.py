@@ -3,6 +3,11 @@
 Pure: text in (already trimmed of quotes and signature), commands out. A command is a keyword at
 the start of a line, optionally followed by free text (the RSVP comment). Longer keywords are
 tried first, so "不参加" is never read as "参加". Callers act on the first RSVP only.
+
+Traditional Chinese (參加, 不參加, 發布, 詳情) is read through :func:`~mailflow.domain.script.
+simplified`, which keeps every character's position, so the keyword lists hold Simplified words
+only, plus the few that Taiwan says differently (未定, 暫定, 不克出席, 回覆情形); what follows a
+keyword (a comment, a department) is taken from the text as written.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+from mailflow.domain.script import simplified
 
 Verb = Literal["rsvp", "status"]
 PartStat = Literal["ACCEPTED", "DECLINED", "TENTATIVE"]
@@ -36,8 +43,13 @@ _RSVP_WORDS: dict[str, PartStat] = {
     "tentative": "TENTATIVE",
     "待定": "TENTATIVE",
     "可能参加": "TENTATIVE",
+    # Taiwan's words, as simplified() reads them (不克出席 is "cannot attend").
+    "不克出席": "DECLINED",
+    "不克参加": "DECLINED",
+    "未定": "TENTATIVE",
+    "暂定": "TENTATIVE",
 }
-_STATUS_WORDS = ("status", "状态", "回复情况")
+_STATUS_WORDS = ("status", "状态", "回复情况", "回复情形")
 _KEYWORDS = sorted([*_RSVP_WORDS, *_STATUS_WORDS], key=len, reverse=True)
 # A keyword stands alone or is followed by punctuation or a space: "Accepted" is a command,
 # "Acceptance criteria" is not, and "参加会议的人" is a sentence, not an RSVP. Everyday words
@@ -54,11 +66,11 @@ def parse_commands(text: str) -> list[Command]:
     commands: list[Command] = []
     for raw in text.splitlines():
         line = raw.strip()
-        match = _LINE.match(line)
+        match = _LINE.match(simplified(line))
         if match is None:
             continue
         word = match["word"].lower()
-        rest = match["rest"].strip(" \t:：,，.。!！;；-")
+        rest = line[match.start("rest") :].strip(" \t:：,，.。!！;；-")
         if word in _STATUS_WORDS:
             commands.append(Command("status", {}, line))
         else:
@@ -73,7 +85,8 @@ _STOP = re.compile(
 
 def wants_stop_reminders(text: str, subject: str = "") -> bool:
     """``STOP REMINDERS`` on a line of its own, or as the subject (the List-Unsubscribe mailto)."""
-    return bool(_STOP.match(subject)) or any(_STOP.match(line) for line in text.splitlines())
+    lines = [subject, *text.splitlines()]
+    return any(_STOP.match(simplified(line)) for line in lines)
 
 
 _DETAILS = re.compile(r"^\s*(?:details|详情|明细)\s*[:：]?\s*(?P<department>\S.*?)\s*$", re.I)
@@ -82,9 +95,9 @@ _DETAILS = re.compile(r"^\s*(?:details|详情|明细)\s*[:：]?\s*(?P<department
 def details_request(text: str) -> str | None:
     """The department in ``DETAILS <department>`` / ``详情 <部门>`` on a line of its own."""
     for line in text.splitlines():
-        found = _DETAILS.match(line)
+        found = _DETAILS.match(simplified(line))
         if found:
-            return found["department"]
+            return line[found.start("department") : found.end("department")]
     return None
 
 
@@ -98,4 +111,4 @@ _PUBLISH = re.compile(
 def wants_publish(text: str) -> bool:
     """Whether the first line written is PUBLISH / 发布: release the held minutes as they are."""
     first = next((line for line in text.splitlines() if line.strip()), "")
-    return _PUBLISH.match(first) is not None
+    return _PUBLISH.match(simplified(first)) is not None

@@ -123,7 +123,7 @@ def part_text(part: Message) -> str:
     charset = part.get_content_charset()
     try:
         codec = codecs.lookup(charset).name if charset else None
-    except LookupError:
+    except (LookupError, ValueError):  # a NUL in the name raises ValueError
         codec = None
     if codec is None and b"\x1b$" in payload:
         codec = "iso2022_jp"
@@ -154,7 +154,10 @@ def _parts(message: Message) -> tuple[list[Message], list[Message]]:
         part = stack.pop()
         seen += 1
         content_type = part.get_content_type()
-        children = part.get_payload()
+        try:
+            children = part.get_payload()
+        except (ValueError, LookupError):  # a charset label with a NUL in it, say
+            continue
         if part.get_content_maintype() == "multipart" and isinstance(children, list):
             stack.extend(reversed([c for c in children if isinstance(c, Message)]))
         elif content_type in {"message/rfc822", "message/global", "text/rfc822-headers"}:

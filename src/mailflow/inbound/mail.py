@@ -129,8 +129,9 @@ class InboundMail:
         raw = _text(raw)
         try:
             decoded = str(email.header.make_header(email.header.decode_header(raw)))
-        except (UnicodeError, LookupError, ValueError, email.errors.HeaderParseError):
-            # A charset name with a NUL in it makes the codec lookup raise ValueError.
+        except (UnicodeError, LookupError, ValueError, email.errors.MessageError):
+            # A charset name with a NUL in it makes the codec lookup raise ValueError, a
+            # mangled one CharsetError: the subject is then kept as written.
             decoded = raw
         return " ".join(storable(decoded, MAX_HEADER_CHARS, one_line=True).split())
 

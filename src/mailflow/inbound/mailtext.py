@@ -34,7 +34,7 @@ def _codec(name: str | None) -> str | None:
     label = _WIDER.get(label, label)
     try:
         return codecs.lookup(label).name
-    except LookupError:
+    except (LookupError, ValueError):  # a NUL in the name raises ValueError
         return None
 
 
@@ -159,6 +159,6 @@ def header_text(message: Message, name: str) -> str:
         return ""
     text = str(value)
     if "=?" in text:
-        with contextlib.suppress(UnicodeError, LookupError, email.errors.HeaderParseError):
+        with contextlib.suppress(UnicodeError, LookupError, ValueError, email.errors.MessageError):
             text = str(email.header.make_header(email.header.decode_header(text)))
     return " ".join(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace").split())

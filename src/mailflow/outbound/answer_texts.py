@@ -1,26 +1,40 @@
-"""The words of short answers, per locale (en, zh_CN): subject and paragraphs, nothing else.
+"""The words of short answers, per locale (en, zh_CN, zh_TW): subject and paragraphs, nothing else.
 
-Kept apart from the logic that decides to answer, so a translator edits one file.
+Kept apart from the logic that decides to answer, so a translator edits one file. :func:`words`
+names the wording a locale reads (zh_TW: Traditional characters and Taiwan usage); :func:`lang`
+is the older two-way choice (any Chinese reads zh_CN) for texts that have no zh_TW wording yet.
+In Chinese, a space separates Chinese from Latin letters and digits ("由 Alice Wang 提交"), and
+titles are quoted “…” in zh_CN and 「…」 in zh_TW, as each writes them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-_PARTSTAT = {
+from mailflow.outbound.templating import spaced, wording
+
+# What an RSVP means, as the end of the sentence that confirms it.
+_ANSWERED = {
     "en": {
-        "ACCEPTED": "accept",
-        "DECLINED": "decline",
-        "TENTATIVE": "are tentative for",
-        "DELEGATED": "delegated",
-        "NEEDS-ACTION": "have not answered",
+        "ACCEPTED": "you will attend",
+        "DECLINED": "you will not attend",
+        "TENTATIVE": "you might attend (tentative)",
+        "DELEGATED": "you have asked someone else to attend in your place",
+        "NEEDS-ACTION": "you have not said yet whether you will attend",
     },
     "zh_CN": {
-        "ACCEPTED": "参加",
-        "DECLINED": "不参加",
-        "TENTATIVE": "待定",
-        "DELEGATED": "已委托他人",
-        "NEEDS-ACTION": "尚未回复",
+        "ACCEPTED": "您将参加",
+        "DECLINED": "您不参加",
+        "TENTATIVE": "您可能参加（待定）",
+        "DELEGATED": "您已委托他人代为参加",
+        "NEEDS-ACTION": "您尚未确定是否参加",
+    },
+    "zh_TW": {
+        "ACCEPTED": "您將出席",
+        "DECLINED": "您不克出席",
+        "TENTATIVE": "您可能出席（待定）",
+        "DELEGATED": "您已委託他人代為出席",
+        "NEEDS-ACTION": "您尚未決定是否出席",
     },
 }
 PARTSTAT_LABEL = {
@@ -35,63 +49,111 @@ PARTSTAT_LABEL = {
         "ACCEPTED": "参加",
         "DECLINED": "不参加",
         "TENTATIVE": "待定",
-        "DELEGATED": "委托",
+        "DELEGATED": "委托他人",
         "NEEDS-ACTION": "未回复",
+    },
+    "zh_TW": {
+        "ACCEPTED": "參加",
+        "DECLINED": "不參加",
+        "TENTATIVE": "待定",
+        "DELEGATED": "委託他人",
+        "NEEDS-ACTION": "未回覆",
     },
 }
 
 
+def words(locale: str | None) -> str:
+    """The wording ``locale`` reads: ``en``, ``zh_CN`` or ``zh_TW``."""
+    return wording(locale)
+
+
 def lang(locale: str | None) -> str:
+    """``zh_CN`` for every Chinese locale, else ``en``: for texts written in those two only."""
     return "zh_CN" if (locale or "").lower().startswith("zh") else "en"
 
 
+def partstat_label(locale: str | None, partstat: str) -> str:
+    """An RSVP as a table cell shows it: ``accepted`` / ``参加`` / ``參加``."""
+    return PARTSTAT_LABEL[words(locale)].get(partstat, partstat)
+
+
 def re_subject(subject: str) -> str:
-    return subject if subject.lower().startswith(("re:", "回复：", "回复:")) else f"Re: {subject}"
+    replied = ("re:", "回复：", "回复:", "回覆：", "回覆:")
+    return subject if subject.lower().startswith(replied) else f"Re: {subject}"
+
+
+def _quoted(title: str, locale: str | None) -> str:
+    return f"「{title}」" if words(locale) == "zh_TW" else f"“{title}”"
 
 
 def rsvp_recorded(locale: str, title: str, partstat: str, comment: str | None) -> list[str]:
-    if lang(locale) == "zh_CN":
-        text = [f"已记录您对会议「{title}」的回复：{_PARTSTAT['zh_CN'].get(partstat, partstat)}。"]
+    variant = words(locale)
+    answered = _ANSWERED[variant].get(partstat)
+    if variant == "zh_TW":
+        text = [f"已記錄您對會議「{title}」的回覆：{answered or partstat}。"]
         if comment:
             text.append(f"您的留言：{comment}")
         return text
-    text = [f'Recorded: you {_PARTSTAT["en"].get(partstat, partstat)} "{title}".']
+    if variant == "zh_CN":
+        text = [f"已记录您对会议“{title}”的回复：{answered or partstat}。"]
+        if comment:
+            text.append(f"您的留言：{comment}")
+        return text
+    text = [f'Your answer to "{title}" is recorded: {answered or "your answer is " + partstat}.']
     if comment:
         text.append(f"Your comment: {comment}")
     return text
 
 
 def rsvp_summary(locale: str, title: str, counts: dict[str, int]) -> list[str]:
-    labels = PARTSTAT_LABEL[lang(locale)]
+    variant = words(locale)
+    labels = PARTSTAT_LABEL[variant]
+    if variant == "zh_TW":
+        figures = "，".join(f"{labels.get(k, k)} {v} 人" for k, v in counts.items())
+        return [f"會議「{title}」的回覆情形：{figures}。"]
+    if variant == "zh_CN":
+        figures = "，".join(f"{labels.get(k, k)} {v} 人" for k, v in counts.items())
+        return [f"会议“{title}”的回复情况：{figures}。"]
     figures = ", ".join(f"{labels.get(k, k)} {v}" for k, v in counts.items())
-    if lang(locale) == "zh_CN":
-        return [f"会议「{title}」的回复情况：{figures}。"]
     return [f'Answers for "{title}": {figures}.']
 
 
 def summary_headers(locale: str) -> Sequence[str]:
-    if lang(locale) == "zh_CN":
-        return ("参会人", "回复", "备注")
-    return ("Attendee", "Answer", "Comment")
+    return {
+        "en": ("Attendee", "Answer", "Comment"),
+        "zh_CN": ("参会人", "回复", "备注"),
+        "zh_TW": ("與會者", "回覆", "備註"),
+    }[words(locale)]
 
 
 def refused(locale: str, reason: str) -> list[str]:
-    if lang(locale) == "zh_CN":
+    variant = words(locale)
+    if variant == "zh_TW":
+        return [f"您的郵件未被執行：{reason}", "如有疑問，請聯絡會議召集人。"]
+    if variant == "zh_CN":
         return [f"您的邮件未被执行：{reason}", "如有疑问，请联系会议组织者。"]
     return [f"Your mail was not acted on: {reason}", "If this is unexpected, ask the organiser."]
 
 
 def help_text(locale: str, title: str | None) -> list[str]:
-    about = f"「{title}」" if title else ""
-    if lang(locale) == "zh_CN":
+    variant = words(locale)
+    if variant == "zh_TW":
+        about = f"關於會議「{title}」的" if title else ""
         return [
-            f"未能识别您关于{about}的回复中的指令。",
-            "回复会议通知时，请在第一行写：参加 / 不参加 / 待定（可在后面附上说明），"
+            f"未能辨識您{about}回覆中的指令。",
+            "回覆會議通知時，請在第一行寫：參加 / 不參加 / 待定（後面可附上說明）；"
+            "召集人可寫 STATUS 查看回覆情形。",
+        ]
+    if variant == "zh_CN":
+        about = f"关于会议“{title}”的" if title else ""
+        return [
+            f"未能识别您{about}回复中的指令。",
+            "回复会议通知时，请在第一行写：参加 / 不参加 / 待定（后面可附上说明）；"
             "组织者可写 STATUS 查看回复情况。",
         ]
-    about = f' about "{title}"' if title else ""
+    about_en = f' about "{title}"' if title else ""
     return [
-        f"Your reply{about} had no command mailflow understands.",
+        f"Your reply{about_en} had no command mailflow understands.",
         "To answer a meeting notice, write on the first line: Accept / Decline / Tentative "
         "(a comment may follow); organisers can write STATUS for the RSVP summary.",
     ]
@@ -100,8 +162,15 @@ def help_text(locale: str, title: str | None) -> list[str]:
 def counter_forward(
     locale: str, title: str, attendee: str, proposal: str, comment: str | None
 ) -> list[str]:
-    if lang(locale) == "zh_CN":
-        text = [f"{attendee} 建议将会议「{title}」改到：{proposal}。"]
+    variant = words(locale)
+    if variant == "zh_TW":
+        text = [f"{spaced(attendee, left=False)}建議將會議「{title}」改到：{proposal}。"]
+        if comment:
+            text.append(f"說明：{comment}")
+        text.append("如同意，請在您的行事曆中修改會議時間並重新寄出邀請。")
+        return text
+    if variant == "zh_CN":
+        text = [f"{spaced(attendee, left=False)}建议将会议“{title}”改到：{proposal}。"]
         if comment:
             text.append(f"说明：{comment}")
         text.append("如同意，请在您的日历中修改会议时间并重新发送邀请。")
@@ -114,12 +183,20 @@ def counter_forward(
 
 
 def bounce_notice(locale: str, address: str, reason: str, titles: Sequence[str]) -> list[str]:
-    listed = "、".join(titles) if lang(locale) == "zh_CN" else "; ".join(titles)
-    if lang(locale) == "zh_CN":
+    variant = words(locale)
+    if variant == "zh_TW":
+        listed = "、".join(f"「{t}」" for t in titles)
+        return [
+            f"寄往 {address} 的郵件遭到退回（{reason}），該地址可能已失效。",
+            f"受影響的會議：{listed}。請確認地址，或更換與會者。",
+        ]
+    if variant == "zh_CN":
+        listed = "、".join(f"“{t}”" for t in titles)
         return [
             f"发往 {address} 的邮件被退回（{reason}），该地址可能已失效。",
             f"受影响的会议：{listed}。请核实地址或更换参会人。",
         ]
+    listed = "; ".join(titles)
     return [
         f"Mail to {address} bounced ({reason}); the address may no longer work.",
         f"Meetings affected: {listed}. Please check the address or replace the attendee.",
@@ -127,10 +204,16 @@ def bounce_notice(locale: str, address: str, reason: str, titles: Sequence[str])
 
 
 def reminders_stopped(locale: str) -> list[str]:
-    if lang(locale) == "zh_CN":
+    variant = words(locale)
+    if variant == "zh_TW":
         return [
-            "已为您停止提醒和每周进度请求。",
-            "会议通知、会议纪要、任务分配和升级通知仍会照常发送。",
+            "已為您停止提醒和每週進度詢問。",
+            "會議通知、會議紀錄、待辦事項指派和逾期通報仍會照常寄送。",
+        ]
+    if variant == "zh_CN":
+        return [
+            "已为您停止提醒和每周进度询问。",
+            "会议通知、会议纪要、行动项分配和升级提醒仍会照常发送。",
         ]
     return [
         "Reminders and weekly progress requests are stopped for you.",
@@ -147,6 +230,10 @@ _HELD_WHY = {
         "no_items": "纪要中有行动项内容，但一个行动项也未能登记",
         "summary": "这是其他系统的记录（OA 通知或会议软件的 AI 纪要），转发而来",
     },
+    "zh_TW": {
+        "no_items": "紀錄中有待辦事項的內容，但一項待辦事項也無法登錄",
+        "summary": "這是其他系統的紀錄（公文系統通知或會議軟體的 AI 摘要），轉寄而來",
+    },
 }
 
 
@@ -154,14 +241,20 @@ def minutes_held_for_organiser(
     locale: str, title: str, scribe: str, reason: str, unresolved: int
 ) -> list[str]:
     """To the organiser: the scribe's minutes wait for PUBLISH; nothing went out yet."""
-    if lang(locale) == "zh_CN":
-        why = _HELD_WHY["zh_CN"].get(reason, reason)
+    variant = words(locale)
+    why = _HELD_WHY[variant].get(reason, reason)
+    if variant == "zh_TW":
         return [
-            f"{scribe} 提交的会议「{title}」纪要暂未发布：{why}。",
+            f"{spaced(scribe, left=False)}提交的會議「{title}」紀錄暫未發布：{why}。",
+            f"無法登錄的行數：{unresolved}。已請記錄人更正，或回覆「發布」照原樣發布。"
+            "在此之前，正式會議紀錄不會寄給與會者，也不會建立待辦事項。",
+        ]
+    if variant == "zh_CN":
+        return [
+            f"{spaced(scribe, left=False)}提交的会议“{title}”纪要暂未发布：{why}。",
             f"未能登记的行数：{unresolved}。已请记录人更正，或回复“发布”按原样发布。"
             "在此之前，正式会议纪要不会发送给参会人，也不会创建行动项。",
         ]
-    why = _HELD_WHY["en"].get(reason, reason)
     return [
         f'The minutes of "{title}" from {scribe} are held: {why}.',
         f"Lines not used: {unresolved}. The scribe has been asked to correct them or to reply "
@@ -172,12 +265,17 @@ def minutes_held_for_organiser(
 
 def held_reason_text(locale: str, reason: str) -> str:
     """Why minutes are held, in a sentence for the scribe's receipt."""
-    return _HELD_WHY[lang(locale)].get(reason, reason)
+    return _HELD_WHY[words(locale)].get(reason, reason)
 
 
 def nothing_held(locale: str, title: str) -> list[str]:
-    if lang(locale) == "zh_CN":
-        return [f"会议「{title}」没有待发布的纪要，无需“发布”。如需更正，请回复完整的会议纪要。"]
+    variant = words(locale)
+    if variant == "zh_TW":
+        return [
+            f"會議「{title}」沒有待發布的紀錄，不需要「發布」。如需更正，請回覆完整的會議紀錄。"
+        ]
+    if variant == "zh_CN":
+        return [f"会议“{title}”没有待发布的纪要，无需“发布”。如需更正，请回复完整的会议纪要。"]
     return [
         f'There are no held minutes of "{title}" to publish. To correct the minutes, reply with '
         "the complete corrected minutes."
@@ -186,15 +284,27 @@ def nothing_held(locale: str, title: str) -> list[str]:
 
 def minutes_which_meeting(locale: str, meetings: Sequence[tuple[str, str]]) -> list[str]:
     """Minutes that fit none (or several) of the sender's meetings: ask which, never guess."""
-    if lang(locale) == "zh_CN":
+    variant = words(locale)
+    if variant == "zh_TW":
+        text = ["無法確定這份會議紀錄屬於哪一場會議，因此尚未登錄。"]
+        if meetings:
+            listed = "；".join(f"「{title}」（{when}）" for title, when in meetings)
+            text.append(f"您最近 30 天內召集或記錄的會議：{listed}。")
+            text.append("請直接回覆該會議的紀錄範本郵件，或在主旨中寫明會議名稱後重新寄出。")
+        else:
+            text.append(
+                "最近 30 天內沒有您召集或擔任記錄人的會議；只有召集人或記錄人可以提交會議紀錄。"
+            )
+        return text
+    if variant == "zh_CN":
         text = ["未能确定这份会议纪要对应哪次会议，因此尚未登记。"]
         if meetings:
-            listed = "；".join(f"{title}（{when}）" for title, when in meetings)
-            text.append(f"您最近30天内组织或记录的会议：{listed}。")
+            listed = "；".join(f"“{title}”（{when}）" for title, when in meetings)
+            text.append(f"您最近 30 天内组织或记录的会议：{listed}。")
             text.append("请直接回复该会议的纪要模板邮件，或在主题中写明会议名称后重新发送。")
         else:
             text.append(
-                "最近30天内没有您组织或担任记录人的会议；只有组织者或记录人可以提交会议纪要。"
+                "最近 30 天内没有您组织或担任记录人的会议；只有组织者或记录人可以提交会议纪要。"
             )
         return text
     text = ["These minutes could not be matched to one meeting, so nothing was recorded."]
@@ -214,6 +324,8 @@ def minutes_which_meeting(locale: str, meetings: Sequence[tuple[str, str]]) -> l
 
 
 def intrusion_subject(locale: str, title: str) -> str:
+    if words(locale) == "zh_TW":
+        return f"已拒絕：他人試圖修改您的會議「{title}」"
     if lang(locale) == "zh_CN":
         return f"已拒绝：他人试图修改您的会议「{title}」"
     return f'Refused: someone else tried to change "{title}"'
@@ -221,10 +333,18 @@ def intrusion_subject(locale: str, title: str) -> str:
 
 def intrusion(locale: str, title: str, sender: str, action: str) -> list[str]:
     """To the real organiser: what was tried on their meeting, and that nothing changed."""
-    if lang(locale) == "zh_CN":
+    variant = words(locale)
+    if variant == "zh_TW":
         verb = "取消" if action == "cancel" else "修改"
         return [
-            f"{sender} 发来了{verb}您的会议「{title}」的日历邮件。"
+            f"{spaced(sender, left=False)}寄來了{verb}您的會議「{title}」的行事曆郵件。"
+            "只有召集人（或其指定的代理人）可以修改或取消會議，因此該要求已被拒絕，會議維持不變。",
+            "如果這是您授權的代理人，請管理員在設定檔的 [meetings.delegates] 中加入此人。",
+        ]
+    if variant == "zh_CN":
+        verb = "取消" if action == "cancel" else "修改"
+        return [
+            f"{spaced(sender, left=False)}发来了{verb}您的会议“{title}”的日历邮件。"
             "只有组织者（或其指定的代理人）可以修改或取消会议，因此该请求已被拒绝，会议保持不变。",
             "如果这是您授权的代理人，请让管理员在配置的 [meetings.delegates] 中加入此人。",
         ]
@@ -239,9 +359,15 @@ def intrusion(locale: str, title: str, sender: str, action: str) -> list[str]:
 
 
 def publish_ignored(locale: str, title: str, bot: str) -> list[str]:
-    if lang(locale) == "zh_CN":
+    variant = words(locale)
+    if variant == "zh_TW":
         return [
-            f"收到一个日历事件「{title}」（发布型 PUBLISH，不是会议邀请），未创建会议。",
+            f"收到一個行事曆事件「{title}」（發布型 PUBLISH，不是會議邀請），未建立會議。",
+            f"如需由 mailflow 管理此會議，請在行事曆中將 {bot} 加為與會者並寄出邀請。",
+        ]
+    if variant == "zh_CN":
+        return [
+            f"收到一个日历事件“{title}”（发布型 PUBLISH，不是会议邀请），未创建会议。",
             f"如需由 mailflow 管理此会议，请在日历中将 {bot} 添加为参会人并发送邀请。",
         ]
     return [
@@ -253,10 +379,17 @@ def publish_ignored(locale: str, title: str, bot: str) -> list[str]:
 
 
 def rsvp_stale(locale: str, title: str, partstat: str, recorded: str) -> list[str]:
-    labels = PARTSTAT_LABEL[lang(locale)]
-    if lang(locale) == "zh_CN":
+    variant = words(locale)
+    labels = PARTSTAT_LABEL[variant]
+    if variant == "zh_TW":
         return [
-            f"您对会议「{title}」的回复（{labels.get(partstat, partstat)}）早于已记录的回复"
+            f"您對會議「{title}」的回覆（{labels.get(partstat, partstat)}）早於已記錄的回覆"
+            f"（{labels.get(recorded, recorded)}），因此未變更。",
+            "如需變更，請在行事曆中重新回覆，或直接回覆本郵件：參加 / 不參加 / 待定。",
+        ]
+    if variant == "zh_CN":
+        return [
+            f"您对会议“{title}”的回复（{labels.get(partstat, partstat)}）早于已记录的回复"
             f"（{labels.get(recorded, recorded)}），因此未更改。",
             "如需更改，请在日历中重新回复，或直接回复本邮件：参加 / 不参加 / 待定。",
         ]
@@ -269,9 +402,17 @@ def rsvp_stale(locale: str, title: str, partstat: str, recorded: str) -> list[st
 
 
 def rsvp_without_answer(locale: str, title: str) -> list[str]:
-    if lang(locale) == "zh_CN":
+    variant = words(locale)
+    if variant == "zh_TW":
         return [
-            f"您的日历就会议「{title}」发来了回复，但其中没有“参加/不参加/待定”的答复，未作记录。",
+            f"您的行事曆就會議「{title}」寄來了回覆，但其中沒有「參加 / 不參加 / 待定」的答覆，"
+            "因此未記錄。",
+            "請在行事曆中重新回覆，或直接回覆本郵件：參加 / 不參加 / 待定。",
+        ]
+    if variant == "zh_CN":
+        return [
+            f"您的日历就会议“{title}”发来了回复，但其中没有“参加 / 不参加 / 待定”的答复，"
+            "因此未作记录。",
             "请在日历中重新回复，或直接回复本邮件：参加 / 不参加 / 待定。",
         ]
     return [
@@ -283,6 +424,8 @@ def rsvp_without_answer(locale: str, title: str) -> list[str]:
 
 
 def rsvp_comment_subject(locale: str, title: str) -> str:
+    if words(locale) == "zh_TW":
+        return f"出席回覆附言：{title}"
     if lang(locale) == "zh_CN":
         return f"参会回复留言：{title}"
     return f"A note with an answer: {title}"
@@ -290,10 +433,18 @@ def rsvp_comment_subject(locale: str, title: str) -> str:
 
 def rsvp_comment(locale: str, title: str, who: str, partstat: str, comment: str) -> list[str]:
     """To the organiser: an attendee's note sent with their answer."""
-    labels = PARTSTAT_LABEL[lang(locale)]
-    if lang(locale) == "zh_CN":
+    variant = words(locale)
+    labels = PARTSTAT_LABEL[variant]
+    if variant == "zh_TW":
         return [
-            f"{who} 回复会议「{title}」：{labels.get(partstat, partstat)}，并留言：",
+            f"{spaced(who, left=False)}回覆會議「{title}」：{labels.get(partstat, partstat)}，"
+            "並留言：",
+            comment,
+        ]
+    if variant == "zh_CN":
+        return [
+            f"{spaced(who, left=False)}回复会议“{title}”：{labels.get(partstat, partstat)}，"
+            "并留言：",
             comment,
         ]
     return [f'{who} answered "{title}": {labels.get(partstat, partstat)}, and wrote:', comment]

@@ -15,7 +15,7 @@ from typing import Literal
 from mailflow.domain.meeting import MeetingSpec, OccurrenceSpec
 from mailflow.domain.recurrence_text import describe
 from mailflow.domain.series import occurrence
-from mailflow.outbound.templating import format_when, is_chinese
+from mailflow.outbound.templating import format_when, is_chinese, taiwan, wording
 
 ChangeField = Literal[
     "title",
@@ -149,7 +149,8 @@ def occurrence_text(value: object, zone: str, locale: str, *, title: str) -> str
     if value.location:
         parts.append(value.location)
     if value.title and value.title != title:
-        parts.append(f"「{value.title}」" if chinese else f"“{value.title}”")
+        # Each locale's own title quotes: “…” in English and Simplified Chinese, 「…」 in Taiwan.
+        parts.append(f"「{value.title}」" if wording(locale) == "zh_TW" else f"“{value.title}”")
     return ("，" if chinese else ", ").join(parts)
 
 
@@ -158,5 +159,5 @@ def change_text(change: Change, value: object, zone: str, locale: str, *, title:
     if change.field.startswith("occurrence"):
         return occurrence_text(value, zone, locale, title=title)
     if change.field == "recurrence":
-        return describe(value, locale) if isinstance(value, str) else ""
+        return taiwan(describe(value, locale), locale) if isinstance(value, str) else ""
     return None

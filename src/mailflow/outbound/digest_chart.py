@@ -14,7 +14,7 @@ from typing import Any
 from mailflow.outbound.digest_data import StatusCounts
 from mailflow.outbound.items_export import ITEM_STATUSES
 from mailflow.outbound.minutes_parts import status_label
-from mailflow.outbound.templating import is_chinese
+from mailflow.outbound.templating import wording
 
 # The widest HTML bar in pixels and the widest text bar in characters; the department with the
 # most items gets the full width, the others a proportional share.
@@ -65,7 +65,9 @@ def pad(text: str, width: int) -> str:
 def department_label(department: str, locale: str) -> str:
     if department:
         return department
-    return "（未指定部门）" if is_chinese(locale) else "(no department)"
+    return {"zh_CN": "（未指定部门）", "zh_TW": "（未指定部門）"}.get(
+        wording(locale), "(no department)"
+    )
 
 
 def ordered(departments: Sequence[str], present: Iterable[str]) -> list[str]:
@@ -104,7 +106,7 @@ def status_rows(
     rows.append(
         {
             "status": "total",
-            "label": "合计" if is_chinese(locale) else "All items",
+            "label": {"zh_CN": "合计", "zh_TW": "合計"}.get(wording(locale), "All items"),
             "count": sum(now.values()),
             "change": change(sum(now.values()), sum(before.values()) if before else None),
             "colour": "",

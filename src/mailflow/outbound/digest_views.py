@@ -12,17 +12,18 @@ from mailflow.outbound.digest_chart import OPEN_STATUSES
 from mailflow.outbound.digest_data import Decision, MeetingAhead, MinutesGap
 from mailflow.outbound.items_export import ItemRow
 from mailflow.outbound.minutes_parts import Namer, item_view, short_day
-from mailflow.outbound.templating import format_short, is_chinese
+from mailflow.outbound.templating import format_short, wording
 
 _LEVELS = {
     "en": ("not yet", "level 1 (owner)", "level 2 (organiser)", "level 3 (executive)"),
-    "zh": ("未升级", "第1级（负责人）", "第2级（组织人）", "第3级（主管领导）"),
+    "zh_CN": ("未升级", "第1级（负责人）", "第2级（组织者）", "第3级（主管领导）"),
+    "zh_TW": ("未通報", "第 1 級（負責人）", "第 2 級（召集人）", "第 3 級（主管）"),
 }
 
 
 def level_label(level: int, locale: str) -> str:
-    """How far an overdue item has been escalated: ``level 2 (organiser)`` / ``第2级（组织人）``."""
-    return _LEVELS["zh" if is_chinese(locale) else "en"][level]
+    """How far an overdue item has been escalated: ``level 2 (organiser)`` / ``第2级（组织者）``."""
+    return _LEVELS[wording(locale)][level]
 
 
 def decision_view(decision: Decision, locale: str) -> dict[str, Any]:
@@ -49,7 +50,11 @@ def gap_view(gap: MinutesGap, as_of: datetime, zone: str, locale: str) -> dict[s
     """Minutes still missing (hours past the deadline at ``as_of``) or received late."""
     end = gap.received or as_of
     hours = max(0, int((end - gap.deadline).total_seconds() // 3600))
-    if is_chinese(locale):
+    if wording(locale) == "zh_TW":
+        state = (
+            f"尚未收到，已超過期限 {hours} 小時" if gap.received is None else f"遲交 {hours} 小時"
+        )
+    elif wording(locale) == "zh_CN":
         state = (
             f"尚未收到，已超过截止时间{hours}小时" if gap.received is None else f"迟交{hours}小时"
         )

@@ -45,7 +45,7 @@ from mailflow.outbound.minutes_parts import (
     text_of,
     valid_zone,
 )
-from mailflow.outbound.templating import format_short, is_chinese
+from mailflow.outbound.templating import format_short, is_chinese, wording
 
 LEVELS = (1, 2, 3)
 _SUBJECTS = {
@@ -70,12 +70,19 @@ _SENT = {
         "escalation_2": "Escalation level 2: the organiser",
         "escalation_3": "Escalation level 3: the executive",
     },
-    "zh": {
+    "zh_CN": {
         "weekly_progress": "每周进度询问",
         "weekly_nudge": "每周进度催问",
         "escalation_1": "一级升级：负责人",
-        "escalation_2": "二级升级：组织人",
+        "escalation_2": "二级升级：组织者",
         "escalation_3": "三级升级：主管领导",
+    },
+    "zh_TW": {
+        "weekly_progress": "每週進度詢問",
+        "weekly_nudge": "每週進度催辦",
+        "escalation_1": "第一級通報：負責人",
+        "escalation_2": "第二級通報：召集人",
+        "escalation_3": "第三級通報：主管",
     },
 }
 
@@ -98,7 +105,7 @@ class Sent:
 
 def _sent_label(what: str, locale: str) -> str:
     zh = is_chinese(locale)
-    known = _SENT["zh" if zh else "en"].get(what)
+    known = _SENT[wording(locale)].get(what)
     if known:
         return known
     if what == OVERDUE:

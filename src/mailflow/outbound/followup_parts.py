@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from mailflow.outbound.items_export import ItemRow
 from mailflow.outbound.minutes_parts import item_from_json, item_json, one_line, short_day
-from mailflow.outbound.templating import is_chinese
+from mailflow.outbound.templating import is_chinese, wording
 
 DUE_TODAY = "due_today"
 OVERDUE = "overdue"
@@ -71,7 +71,9 @@ def urgency(entry: DueItem) -> tuple[int, int, str]:
 
 
 def late_label(days: int, locale: str) -> str:
-    """``overdue by 3 days`` / ``已逾期3天``."""
+    """``overdue by 3 days`` / ``已逾期3天`` / ``已逾期 3 天``."""
+    if wording(locale) == "zh_TW":
+        return f"已逾期 {days} 天"
     if is_chinese(locale):
         return f"已逾期{days}天"
     return f"overdue by {days} day{'' if days == 1 else 's'}"
@@ -82,11 +84,13 @@ def describe_stage(stage: str, overdue_days: int, locale: str) -> str:
     if stage == OVERDUE:
         return late_label(overdue_days, locale)
     if stage == DUE_TODAY:
-        return "今天到期" if is_chinese(locale) else "due today"
+        return "今天到期" if is_chinese(locale) else "due today"  # the same in Traditional
     match = _BEFORE.match(stage)
     if match is None:
         raise ValueError(f"unknown reminder stage {stage!r}")
     days = int(match["days"])
+    if wording(locale) == "zh_TW":
+        return f"還有 {days} 個工作日到期"
     if is_chinese(locale):
         return f"还有{days}个工作日到期"
     return f"due in {days} business day{'' if days == 1 else 's'}"
@@ -116,7 +120,9 @@ def command_example(refs: Sequence[str], today: date, locale: str) -> dict[str, 
         # The same date in the other language's commands, which are mentioned too.
         "delay_zh": short_day(later, "zh_CN"),
         "delay_iso": later.isoformat(),
-        "reason": "等待预算审批" if zh else "waiting for budget approval",
+        "reason": {"zh_CN": "等待预算审批", "zh_TW": "等待預算核准"}.get(
+            wording(locale), "waiting for budget approval"
+        ),
     }
 
 

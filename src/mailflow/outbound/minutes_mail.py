@@ -34,7 +34,7 @@ from mailflow.outbound.minutes_parts import (
     text_of,
     valid_zone,
 )
-from mailflow.outbound.templating import format_short, format_when, is_chinese
+from mailflow.outbound.templating import format_short, format_when, is_chinese, wording
 
 _SUBJECTS = {
     "en": {
@@ -161,7 +161,7 @@ def render_minutes_skeleton_row(
     coming = [spec.organiser, *(a for a in attendees if a.partstat == "ACCEPTED")]
 
     def values(locale: str) -> dict[str, Any]:
-        labels = PARTSTAT_LABEL["zh_CN" if is_chinese(locale) else "en"]
+        labels = PARTSTAT_LABEL[wording(locale)]
         names = list(dict.fromkeys(name(p.email) or p.email for p in coming))
         return {
             **meeting_facts(spec, zone, locale, name),

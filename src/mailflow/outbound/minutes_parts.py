@@ -22,11 +22,12 @@ from jinja2 import TemplateError
 from mailflow.domain.minutes import Problem
 from mailflow.outbound.compose import RenderContext, RenderError, base_message
 from mailflow.outbound.items_export import ItemRow, ItemStatus
-from mailflow.outbound.templating import environment, get_template, is_chinese
+from mailflow.outbound.templating import environment, get_template, is_chinese, wording
 
 _EN_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ZH_DAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+_TW_DAYS = ("週一", "週二", "週三", "週四", "週五", "週六", "週日")
 _STATUS: dict[str, dict[str, str]] = {
     "en": {
         "not_started": "not started",
@@ -35,9 +36,16 @@ _STATUS: dict[str, dict[str, str]] = {
         "delayed": "delayed",
         "cancelled": "cancelled",
     },
-    "zh": {
+    "zh_CN": {
         "not_started": "未开始",
         "in_progress": "进行中",
+        "done": "已完成",
+        "delayed": "已延期",
+        "cancelled": "已取消",
+    },
+    "zh_TW": {
+        "not_started": "未開始",
+        "in_progress": "進行中",
         "done": "已完成",
         "delayed": "已延期",
         "cancelled": "已取消",
@@ -164,7 +172,10 @@ def valid_zone(name: str | None, fallback: str) -> str:
 
 
 def format_day(day: date, locale: str) -> str:
-    """A due date as a table shows it: ``Fri 14 Mar 2025`` / ``2025年3月14日（周五）``."""
+    """A due date as a table shows it: ``Fri 14 Mar 2025`` / ``2025年3月14日（周五）`` (zh_TW:
+    ``（週五）``)."""
+    if wording(locale) == "zh_TW":
+        return f"{day.year}年{day.month}月{day.day}日（{_TW_DAYS[day.weekday()]}）"
     if is_chinese(locale):
         return f"{day.year}年{day.month}月{day.day}日（{_ZH_DAYS[day.weekday()]}）"
     return f"{_EN_DAYS[day.weekday()]} {day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
@@ -178,7 +189,7 @@ def short_day(day: date, locale: str) -> str:
 
 
 def status_label(status: str, locale: str) -> str:
-    return _STATUS["zh" if is_chinese(locale) else "en"].get(status, status)
+    return _STATUS[wording(locale)].get(status, status)
 
 
 Namer = Callable[[str], str]

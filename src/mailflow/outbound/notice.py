@@ -40,6 +40,7 @@ from mailflow.outbound.templating import (
     format_when,
     get_template,
     is_chinese,
+    taiwan,
 )
 
 __all__ = ["Change", "NoticeKind", "diff_meetings", "notice_subject", "render_notice"]
@@ -102,7 +103,8 @@ def _recurrence(spec: MeetingSpec, locale: str) -> dict[str, Any] | None:
     rule = vRecur.from_ical(spec.rrule)
     freq = rule.get("FREQ", [""])[0]
     interval = int(rule.get("INTERVAL", [1])[0])
-    return {"freq": str(freq).upper(), "interval": interval, "text": describe(spec.rrule, locale)}
+    text = taiwan(describe(spec.rrule, locale), locale)
+    return {"freq": str(freq).upper(), "interval": interval, "text": text}
 
 
 def _agenda_view(facts: _Facts, item: AgendaSpec) -> dict[str, Any]:

@@ -32,7 +32,13 @@ from mailflow.domain.meeting_draft import Problem
 from mailflow.outbound.changes import Change, change_text, diff_meetings
 from mailflow.outbound.compose import RenderContext, RenderError, base_message
 from mailflow.outbound.ics import build_reply
-from mailflow.outbound.templating import environment, format_when, get_template, is_chinese
+from mailflow.outbound.templating import (
+    environment,
+    format_when,
+    get_template,
+    is_chinese,
+    wording,
+)
 
 Outcome = Literal["created", "updated", "cancelled", "rejected", "ignored"]
 Source = Literal["itip", "mail", "cli"]
@@ -55,7 +61,7 @@ _SUBJECTS: dict[str, dict[str, str]] = {
         "ignored": "会议邀请已忽略：{title}",
     },
 }
-_UNTITLED = {"en": "(untitled)", "zh": "（无标题）"}
+_UNTITLED = {"en": "(untitled)", "zh_CN": "（无标题）", "zh_TW": "（無標題）"}
 
 
 def receipt_payload(
@@ -357,7 +363,7 @@ def _context(
 def title_of(spec: MeetingSpec | None, subject: str | None, locale: str) -> str:
     """The meeting's title; without a meeting, the organiser's subject; else "(untitled)"."""
     title = _one_line(spec.title if spec is not None else subject or "")
-    return title or _UNTITLED["zh" if is_chinese(locale) else "en"]
+    return title or _UNTITLED[wording(locale)]
 
 
 def receipt_subject(outcome: str, title: str, locale: str, *, original: str | None = None) -> str:

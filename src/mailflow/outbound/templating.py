@@ -1,10 +1,16 @@
 """Find and load mail templates: deployment overrides first, locale fallback, localised dates.
 
 Templates live in ``<locale>/<name>`` under a deployment's ``templates_dir`` (if configured) and
-then in the package's ``templates/``. A template is looked up for the requested locale, then the
-configured default locale, then ``en``. HTML templates (``*.html.j2``) are autoescaped, text
-templates are not. One Environment is built per templates directory and kept for the process,
-because building one (and recompiling its templates) for every mail is slow.
+then in the package's ``templates/``; the HTML shell every locale shares is
+``_shared/_layout.html.j2``. A template is looked up for the requested locale, then its language
+(zh_TW, then zh_CN: a Traditional reader gets Simplified before English), then the configured
+default locale, then ``en``. HTML templates (``*.html.j2``) are autoescaped, text templates are
+not. One Environment is built per templates directory and kept for the process, because building
+one (and recompiling its templates) for every mail is slow.
+
+Three wordings are shipped: ``en``, ``zh_CN`` (Simplified, mainland usage) and ``zh_TW``
+(Traditional, Taiwan usage); :func:`wording` names the one a locale reads, and
+:func:`is_chinese` is true for both Chinese ones.
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
+import opencc
 from jinja2 import (
     BaseLoader,
     ChoiceLoader,
@@ -26,11 +34,28 @@ from jinja2 import (
     TemplateNotFound,
     select_autoescape,
 )
+from markupsafe import Markup
 
 FALLBACK_LOCALE = "en"
 
-# Person locales come in many spellings; the package ships zh_CN for every Chinese variant.
-_ALIASES = {"zh": "zh_CN", "zh_Hans": "zh_CN", "zh_Hans_CN": "zh_CN"}
+Wording = Literal["en", "zh_CN", "zh_TW"]
+
+# Person locales come in many spellings: Simplified ones read zh_CN, Traditional ones zh_TW
+# (Hong Kong and Macau read Traditional characters too, closer to Taiwan's than to the
+# mainland's), a bare "zh" reads zh_CN.
+_ALIASES = {
+    "zh": "zh_CN",
+    "zh_Hans": "zh_CN",
+    "zh_Hans_CN": "zh_CN",
+    "zh_SG": "zh_CN",
+    "zh_Hans_SG": "zh_CN",
+    "zh_Hant": "zh_TW",
+    "zh_Hant_TW": "zh_TW",
+    "zh_HK": "zh_TW",
+    "zh_Hant_HK": "zh_TW",
+    "zh_MO": "zh_TW",
+    "zh_Hant_MO": "zh_TW",
+}
 
 _EN_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _EN_MONTHS = (
@@ -48,6 +73,8 @@ _EN_MONTHS = (
     "December",
 )
 _ZH_WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+# Taiwan writes the short weekday: 2025年3月12日（週三）.
+_TW_WEEKDAYS = ("週一", "週二", "週三", "週四", "週五", "週六", "週日")
 # Chinese readers name a zone by its city ("伦敦时间"); the IANA name is always shown beside it.
 _ZH_ZONES = {
     "Asia/Shanghai": "北京时间",
@@ -66,6 +93,26 @@ _ZH_ZONES = {
     "America/Los_Angeles": "洛杉矶时间",
     "UTC": "协调世界时",
 }
+_TW_ZONES = {
+    "Asia/Shanghai": "北京時間",
+    "Asia/Chongqing": "北京時間",
+    "Asia/Urumqi": "烏魯木齊時間",
+    "Asia/Hong_Kong": "香港時間",
+    "Asia/Macau": "澳門時間",
+    "Asia/Taipei": "台北時間",
+    "Asia/Singapore": "新加坡時間",
+    "Asia/Tokyo": "東京時間",
+    "Asia/Seoul": "首爾時間",
+    "Europe/London": "倫敦時間",
+    "Europe/Paris": "巴黎時間",
+    "Europe/Berlin": "柏林時間",
+    "America/New_York": "紐約時間",
+    "America/Los_Angeles": "洛杉磯時間",
+    "UTC": "世界協調時間",
+}
+# Phrase-level Simplified-to-Taiwan conversion (软件 → 軟體, not 軟件), for the few phrases built
+# in code rather than written in a zh_TW template.
+_TAIWAN = opencc.OpenCC("s2twp")
 
 
 def normalise_locale(value: str) -> str:
@@ -93,17 +140,60 @@ def locale_candidates(requested: str | None, default: str | None) -> list[str]:
 
 
 def is_chinese(locale: str) -> bool:
+    """True for every Chinese locale, Simplified or Traditional."""
     return locale.lower().startswith("zh")
+
+
+def wording(locale: str | None) -> Wording:
+    """The words a locale reads: ``zh_TW`` (Traditional), ``zh_CN`` (other Chinese) or ``en``."""
+    if not is_chinese(locale or ""):
+        return "en"
+    norm = normalise_locale(locale or "")
+    if norm == "zh_TW" or _ALIASES.get(norm) == "zh_TW" or norm.startswith("zh_Hant"):
+        return "zh_TW"
+    return "zh_CN"
+
+
+def is_traditional(locale: str | None) -> bool:
+    return wording(locale) == "zh_TW"
+
+
+def taiwan(text: str, locale: str | None) -> str:
+    """Simplified text built in code, as a zh_TW reader reads it; unchanged for other locales.
+
+    For mailflow's own phrases only (a rule in words, a label), never for what people wrote.
+    """
+    if not is_traditional(locale) or text.isascii():
+        return text
+    # In these phrases 周 is always the week, which Taiwan writes 週 (OpenCC keeps 周 as a name).
+    converted: str = _TAIWAN.convert(text)
+    return converted.replace("周", "週")
+
+
+def spaced(value: str, left: bool = True, right: bool = True) -> str:
+    """``value`` set into Chinese text: a space on each side (``left``, ``right``) where it starts
+    or ends with a Latin letter or a digit ("代 Alice Wang 发送", but "代张伟发送")."""
+    text = str(value)
+    if not text:
+        return text
+    before = " " if left and text[0].isascii() and text[0].isalnum() else ""
+    after = " " if right and text[-1].isascii() and text[-1].isalnum() else ""
+    if isinstance(value, Markup):
+        return Markup(before) + value + Markup(after)
+    return f"{before}{text}{after}"
 
 
 def zone_label(zone: str, locale: str) -> str:
     """How a zone is named next to a time: ``Asia/Shanghai`` or ``北京时间 / Asia/Shanghai``."""
-    if is_chinese(locale) and zone in _ZH_ZONES:
-        return f"{_ZH_ZONES[zone]} / {zone}"
+    names = _TW_ZONES if is_traditional(locale) else _ZH_ZONES
+    if is_chinese(locale) and zone in names:
+        return f"{names[zone]} / {zone}"
     return zone
 
 
 def _date(local: datetime, locale: str) -> str:
+    if is_traditional(locale):
+        return f"{local.year}年{local.month}月{local.day}日（{_TW_WEEKDAYS[local.weekday()]}）"
     if is_chinese(locale):
         return f"{local.year}年{local.month}月{local.day}日（{_ZH_WEEKDAYS[local.weekday()]}）"
     weekday, month = _EN_WEEKDAYS[local.weekday()], _EN_MONTHS[local.month - 1]
@@ -121,8 +211,9 @@ def format_when(
     """A date and time (or time range) in ``zone``, written the way ``locale`` writes it.
 
     en: ``Monday 10 March 2025, 09:30–10:30 (Asia/Shanghai)``;
-    zh: ``2025年3月10日（星期一）09:30–10:30（北京时间 / Asia/Shanghai）``. A range that ends on
-    another day in ``zone`` names both days.
+    zh_CN: ``2025年3月10日（星期一）09:30–10:30（北京时间 / Asia/Shanghai）``;
+    zh_TW: ``2025年3月10日（週一）09:30–10:30（北京時間 / Asia/Shanghai）``. A range that ends
+    on another day in ``zone`` names both days.
     """
     tz = ZoneInfo(zone)
     start = dt.astimezone(tz)
@@ -173,6 +264,7 @@ def environment(templates_dir: Path | None = None) -> Environment:
     env.filters["format_when"] = format_when
     env.filters["format_short"] = format_short
     env.filters["zone_label"] = zone_label
+    env.filters["spaced"] = spaced
     return env
 
 
