@@ -3,7 +3,11 @@
 Run from the repository: ``.venv/bin/python benchmarks/reply_accuracy.py [--corpus DIR]``. It
 prints a table and writes ``benchmarks/results/reply_accuracy.json``. Accuracy is a
 whitespace-normalised exact match against each folder's ground truth (see the corpus README);
-the deliberate rule differences are explained in ``tests/unit/test_reply_text.py``.
+the deliberate rule differences are explained in ``tests/unit/test_reply_text.py``. The corpora
+keep a letter's closing ("Thanks,\nAlex") in their ground truth, so they are trimmed with
+``keep_sign_off=True``; the long-tail sets of ``tests/data/replies`` (labelled) and
+``tests/data/replies_holdout`` (written after the rules) are read as the inbound path reads a
+mail, with :func:`new_text`.
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ from mailflow.inbound.reply_trim import trim_reply
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+LONG_TAIL = {
+    "replies long tail (labelled)": ROOT / "tests" / "data" / "replies",
+    "replies long tail (held out)": ROOT / "tests" / "data" / "replies_holdout",
+}
 RESULTS = ROOT / "benchmarks" / "results" / "reply_accuracy.json"
 DISCOURSE = {
     "html_only.eml": "The EC2 instance - I've seen that there tends to be odd and unrecommended "
@@ -50,7 +58,7 @@ def _message(path: Path) -> Message:
 
 
 def _trimmed_text(path: Path) -> str:
-    return trim_reply(decode_bytes(path.read_bytes()))
+    return trim_reply(decode_bytes(path.read_bytes()), keep_sign_off=True)
 
 
 def _quote_free_body(path: Path) -> str:
@@ -58,7 +66,7 @@ def _quote_free_body(path: Path) -> str:
 
 
 def _trimmed_html(path: Path) -> str:
-    return trim_reply(html_reply_text(decode_bytes(path.read_bytes())))
+    return trim_reply(html_reply_text(decode_bytes(path.read_bytes())), keep_sign_off=True)
 
 
 def _new_text(path: Path) -> str:
@@ -107,6 +115,14 @@ def _discourse(corpus: Path) -> list[Case]:
     ]
 
 
+def _long_tail(folder: Path) -> list[Case]:
+    """The ``ID.eml`` / ``ID.txt`` pairs of a long-tail folder (see its README)."""
+    return [
+        (path.stem, partial(_new_text, path), path.with_suffix(".txt").read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("*.eml"))
+    ]
+
+
 @dataclass(frozen=True)
 class Score:
     """How many cases of one folder match their ground truth, and which do not."""
@@ -118,7 +134,7 @@ class Score:
     @property
     def accuracy(self) -> float:
         """The share of cases that match."""
-        return self.hits / self.total
+        return self.hits / self.total if self.total else 0.0
 
 
 def _accuracy(cases: list[Case]) -> Score:
@@ -139,6 +155,7 @@ def _speed(corpus: Path) -> dict[str, float]:
     texts = [decode_bytes(p.read_bytes()) for p in (corpus / "replies-trimmer").rglob("emails/*")]
     messages = [_message(p) for p in sorted(corpus.rglob("*.eml"))]
     raw = [p.read_bytes().lstrip() for p in sorted(corpus.rglob("*.eml"))]
+    long_tail = [_message(p) for folder in LONG_TAIL.values() for p in sorted(folder.glob("*.eml"))]
     return {
         "trim_reply_texts_per_s": _rate(lambda: [trim_reply(t) for t in texts], len(texts)),
         "new_text_messages_per_s": _rate(lambda: [new_text(m) for m in messages], len(messages)),
@@ -149,6 +166,9 @@ def _speed(corpus: Path) -> dict[str, float]:
             len(raw),
         ),
         "messages_timed": len(messages),
+        "long_tail_messages_per_s": _rate(
+            lambda: [new_text(m) for m in long_tail], len(long_tail) or 1
+        ),
     }
 
 
@@ -164,6 +184,7 @@ def main() -> None:
         "replies-talon standard (quotes)": _accuracy(_talon_standard(corpus)),
         "replies-talon html": _accuracy(_talon_html(corpus)),
         "inbound-discourse replies": _accuracy(_discourse(corpus)),
+        **{name: _accuracy(_long_tail(folder)) for name, folder in LONG_TAIL.items()},
     }
     speed = _speed(corpus)
     print(f"{'folder':34} {'hits':>9} {'accuracy':>9}  misses")

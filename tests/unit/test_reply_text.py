@@ -3,6 +3,12 @@
 The corpus tests print their accuracy per folder (``pytest -q`` shows it), assert the target, and
 list every remaining miss that is a deliberate difference of rule, with its reason. The table
 tests pin the rule mailflow chose where the corpora disagree or say nothing (see reply_quotes).
+
+The corpora's ground truth keeps a letter's closing and the name under it ("Thanks,\nAlex":
+Discourse shows them in the post, talon leaves them to its separate signature stage), mailflow
+drops them (reply_signoff): the corpora are scored with ``keep_sign_off=True``, and
+:func:`test_corpus_outputs_differ_only_by_their_closings` checks that dropping them removes
+nothing but those closings.
 """
 
 from __future__ import annotations
@@ -100,7 +106,8 @@ def test_replies_trimmer(capsys: pytest.CaptureFixture[str]) -> None:
     results = {}
     for path in sorted((folder / "emails").glob("*.txt")):
         expected = decode_bytes((folder / "trimmed" / path.name).read_bytes())
-        results[path.name] = _norm(trim_reply(decode_bytes(path.read_bytes()))) == _norm(expected)
+        got = trim_reply(decode_bytes(path.read_bytes()), keep_sign_off=True)
+        results[path.name] = _norm(got) == _norm(expected)
     assert len(results) == 64
     _score(capsys, "replies-trimmer", results, TRIMMER_ALLOWED_MISSES, 0.90)
 
@@ -136,9 +143,45 @@ def test_replies_talon_html(capsys: pytest.CaptureFixture[str]) -> None:
     results = {}
     for path in paths:
         expected = TALON_HTML_EXPECTED.get(path.name, "Hi. I am fine.\n\nThanks,\nAlex")
-        got = trim_reply(html_reply_text(decode_bytes(path.read_bytes())))
+        got = trim_reply(html_reply_text(decode_bytes(path.read_bytes())), keep_sign_off=True)
         results[path.name] = _norm(got) == _norm(expected)
     _score(capsys, "replies-talon html", results, TALON_HTML_ALLOWED_MISSES, 0.90)
+
+
+# The corpus replies whose closing mailflow drops and the corpora keep, with what goes.
+CORPUS_CLOSINGS = {
+    "email_headers_5.txt": "Best regards,\n\n//Jef",
+    "embedded_ception.txt": "Thanks,\nSome One",
+    "embedded_email_2.txt": "Best Regards",
+    "embedded_email_swedish.txt": "Best regards\n\nSome One",
+    **dict.fromkeys(
+        [
+            *["gmail.html", "hotmail.html", "mail_ru.html", "ms_outlook_2003.html"],
+            *["ms_outlook_2007.html", "ms_outlook_2010.html", "thunderbird.html"],
+            *["windows_mail.html", "yandex_ru.html"],
+        ],
+        "Thanks,\nAlex",
+    ),
+}
+
+
+@needs_corpus
+def test_corpus_outputs_differ_only_by_their_closings() -> None:
+    trimmer = CORPUS / "replies-trimmer" / "test" / "emails"
+    talon = CORPUS / "replies-talon" / "tests" / "fixtures"
+    texts = {p.name: decode_bytes(p.read_bytes()) for p in sorted(trimmer.glob("*.txt"))}
+    for path in [
+        *sorted((talon / "html_replies").glob("*.html")),
+        *(talon / n for n in TALON_HTML_EXPECTED),
+    ]:
+        texts[path.name] = html_reply_text(decode_bytes(path.read_bytes()))
+    dropped = {}
+    for name, text in texts.items():
+        kept, trimmed = trim_reply(text, keep_sign_off=True), trim_reply(text)
+        assert kept.startswith(trimmed), name
+        if kept != trimmed:
+            dropped[name] = kept[len(trimmed) :].strip()
+    assert dropped == CORPUS_CLOSINGS
 
 
 @needs_corpus

@@ -8,6 +8,7 @@ answered once with the reason.
 
 from __future__ import annotations
 
+from mailflow.domain.minutes_response import minutes_response
 from mailflow.domain.reply_commands import (
     details_request,
     parse_commands,
@@ -24,9 +25,11 @@ from mailflow.inbound.minutes_handlers import (
     MINUTES_KINDS,
     has_minutes,
     leads,
+    names_item_work,
     read_minutes,
     take_item_commands,
     take_minutes,
+    take_minutes_response,
     take_publish,
 )
 from mailflow.inbound.minutes_source import minutes_source
@@ -241,10 +244,17 @@ def take_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> O
     meeting = target.meeting
     kind = target.replied_kind
     if meeting is None:
-        by_ref = take_item_commands(ctx, mail, None, text)
+        by_ref = take_item_commands(ctx, mail, None, text, acceptance=kind == "acceptance_request")
         return by_ref or Outcome("left_for_person", "inbox", target.how)
+    if kind == "official_minutes" and mail.sender not in leads(meeting):
+        response = minutes_response(text)
+        # "CONFIRM" alone answers the minutes; "CONFIRM\n60%" or "MF-0042 DONE" is item work.
+        if response is not None and not names_item_work(ctx, text):
+            return take_minutes_response(ctx, mail, meeting, response)
     if kind in ITEM_KINDS:
-        by_items = take_item_commands(ctx, mail, meeting, text)
+        by_items = take_item_commands(
+            ctx, mail, meeting, text, acceptance=kind == "acceptance_request"
+        )
         if by_items is not None:
             return by_items
     elif mail.sender in leads(meeting):

@@ -1,17 +1,23 @@
 """Remove the signature and the mobile-client footer from the new text of a reply, and tidy it.
 
 A signature starts at the "-- " delimiter (also written "--") when what follows is short enough to
-be one; a footer starts at a line such as "Sent from my iPhone", "发自我的iPhone", "Get Outlook for
-iOS". Both run to the end: they are read after the quotes are gone, so nothing the person wrote
-follows them. Lines made only of separator characters ("-----", "____", "ᐧ") left at the end are
-removed too, as are blank lines at either end and whitespace at the end of every line.
+be one; a footer starts at a line a mail app adds under the text: "Sent from my iPhone",
+"Von Outlook für Android gesendet", "iPhoneから送信", "发自我的华为手机", "Get Outlook for iOS" — a
+short line that begins with a "sent" word followed by a preposition or a device ("Lähetetty
+iPhonesta"), or ends with one after a device ("iPhone'umdan gönderildi"), or names the Outlook app
+for a phone. Both run to the end: they are read after the quotes are gone, so nothing the person
+wrote follows them. Lines made only of separator characters ("-----", "____", "ᐧ") left at the end
+are removed too, as are blank lines at either end and whitespace at the end of every line.
 """
 
 from __future__ import annotations
 
 import re
 
+from mailflow.inbound.reply_words import BRAND, DEVICE, FOOTER_LEAD, FOOTER_TAIL
+
 _MAX_SIGNATURE_LINES = 15  # more text than this under "--" is not a signature
+_MAX_FOOTER_WORDS = 9
 
 # "Sent from my iPhone" in the languages seen; the device or app names keep prose out.
 _SENT_FROM = re.compile(
@@ -20,7 +26,7 @@ _SENT_FROM = re.compile(
     r"|fra|med|z|с|з|із)\b.{0,80}$",
     re.IGNORECASE,
 )
-_DEVICE = re.compile(
+_OLD_DEVICE = re.compile(
     r"\b(?:my|mon|ma|mi|meu|mijn|min|mio|mój|moego|моего|мого|iphone|ipad|ipod|android|mobile"
     r"|phone|cell|tablet|device|outlook|mail|mailbox|airmail|yahoo|blackberry|samsung|galaxy"
     r"|huawei|xiaomi|windows|gmail|spark|sparrow|protonmail|k-9|newton|edison|superhuman)\b",
@@ -29,25 +35,42 @@ _DEVICE = re.compile(
 _FOOTERS = re.compile(
     r"^[(<\s]*(?:von meinem .{1,40} gesendet|gesendet von meinem\b|diese nachricht wurde von"
     r" meinem .{1,60} gesendet|get (?:\[)?outlook for|enviado (?:desde|do) (?:mi|meu)\b"
-    r"|verstuurd vanaf mijn\b"
-    r"|(?:发自|来自|寄自|從|从)(?:我的)?\s*\S{0,12}?\s*(?:iphone|ipad|android|手机|手機|客户端|客戶端"
-    r"|邮箱|郵箱|华为|華為|小米|outlook|荣耀|vivo|oppo|mac)"
-    r"|iphoneから送信|ipadから送信)",
+    r"|verstuurd vanaf mijn\b|iphoneから送信|ipadから送信)",
     re.IGNORECASE,
 )
-_DELIMITER_ONLY = re.compile(r"^\s*[-_=*#~+•·ᐧ—–]+\s*$")
+# A "sent" word, then a preposition, a possessive or the device itself; a device must be named.
+_LEAD = re.compile(
+    rf"^[(<\[\s*_-]*(?:{FOOTER_LEAD})\s*(?:(?:from|with|via|using|on|by|de|depuis|avec|à partir de"
+    r"|desde|des de|des del|do|da|dal|vanaf|met|mit|från|fra|med|z|ze|с|со|з|із|из|de pe|din"
+    r"|من|מה-?)\b|我的|(?:my|mon|ma|mi|meu|mijn|min|mio|mój|mein|meinem)\b"
+    rf"|(?:{BRAND}))",
+    re.IGNORECASE,
+)
+_TAIL = re.compile(rf"(?:{FOOTER_TAIL})\s*[.。!]?[)>\]\s]*$", re.IGNORECASE)
+_DEVICE = re.compile(DEVICE, re.IGNORECASE)
+_OUTLOOK_APP = re.compile(r"outlook.{0,24}(?:ios|android)|(?:ios|android).{0,24}outlook", re.I)
+_LINKS = re.compile(r"<?https?://\S+>?|\[|\]\(\S*\)")
+_DELIMITER_ONLY = re.compile(r"^\s*[-_=*#~+•·ᐧ—–━─＝]+\s*$")
 
 
 def is_footer(line: str) -> bool:
     """Whether ``line`` is a mail client's footer ("Sent from my iPhone", "发自我的华为手机")."""
     if len(line) > 300:
         return False
-    text = re.sub(r"<?https?://\S+>?|\[|\]\(\S*\)", " ", line).strip()
+    text = _LINKS.sub(" ", line).strip() if "http" in line or "[" in line else line.strip()
     if not text or len(text) > 100:
         return False
     if _FOOTERS.match(text):
         return True
-    return _SENT_FROM.match(text) is not None and _DEVICE.search(text) is not None
+    if _SENT_FROM.match(text) is not None and _OLD_DEVICE.search(text) is not None:
+        return True
+    if len(text.split()) > _MAX_FOOTER_WORDS:
+        return False
+    if _OUTLOOK_APP.search(text):
+        return True
+    if _LEAD.match(text) is None and _TAIL.search(text) is None:
+        return False
+    return _DEVICE.search(text) is not None
 
 
 def strip_signature(text: str) -> str:
@@ -59,11 +82,18 @@ def strip_signature(text: str) -> str:
         if line.strip() == "--" and below <= _MAX_SIGNATURE_LINES:
             lines = lines[:index]
             break
-        if is_footer(line):
+        if line and is_footer(line):
             lines = lines[:index]
             break
-    while lines and (not lines[-1] or _DELIMITER_ONLY.match(lines[-1])):
-        lines.pop()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    return "\n".join(lines)
+    return "\n".join(tidy(lines))
+
+
+def tidy(lines: list[str]) -> list[str]:
+    """``lines`` without blank or separator lines at the end and blank lines at the start."""
+    end = len(lines)
+    while end and (not lines[end - 1].strip() or _DELIMITER_ONLY.match(lines[end - 1])):
+        end -= 1
+    start = 0
+    while start < end and not lines[start].strip():
+        start += 1
+    return lines[start:end]
