@@ -356,7 +356,9 @@ def minutes_show(meeting_text: str, fmt: str, config_path: Path) -> None:
 OWNER_OPTION = click.option("--owner", metavar="EMAIL", help="Only this owner's items.")
 STATUS_OPTION = click.option(
     "--status",
-    type=click.Choice(["not_started", "in_progress", "done", "delayed", "cancelled"]),
+    type=click.Choice(
+        ["not_started", "in_progress", "awaiting_acceptance", "done", "delayed", "cancelled"]
+    ),
     help="Only items in this state.",
 )
 OVERDUE_OPTION = click.option(

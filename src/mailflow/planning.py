@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from mailflow.clock import Clock
 from mailflow.config.schema import Config
+from mailflow.services.acceptance import plan_acceptance_reminders
 from mailflow.services.digests import plan_digests
 from mailflow.services.escalations import plan_escalations
 from mailflow.services.followups import plan_reminders, plan_weekly
@@ -31,6 +32,7 @@ PLANNERS: list[tuple[str, PlannerFn]] = [
     ("reminders", plan_reminders),
     ("weekly", plan_weekly),
     ("escalations", plan_escalations),
+    ("acceptance", plan_acceptance_reminders),
     ("digests", plan_digests),
 ]
 

@@ -54,6 +54,10 @@ def read_schedule(t: Table) -> ScheduleSettings:
         quiet_hours_end=quiet_end,
         escalation=_escalation(t.table("escalation")),
         digest=_digest(t.table("digest")),
+        rework_business_days=t.integer("rework_business_days", d.rework_business_days, high=60),
+        acceptance_reminder_business_days=t.integer(
+            "acceptance_reminder_business_days", d.acceptance_reminder_business_days, high=30
+        ),
         poll_interval_seconds=t.integer("poll_interval_seconds", d.poll_interval_seconds),
         plan_interval_seconds=t.integer("plan_interval_seconds", d.plan_interval_seconds),
         flush_interval_seconds=t.integer("flush_interval_seconds", d.flush_interval_seconds),

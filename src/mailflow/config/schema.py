@@ -208,6 +208,10 @@ class ScheduleSettings:
     quiet_hours_end: time | None = time(8, 0)
     escalation: EscalationSettings = field(default_factory=EscalationSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
+    # Acceptance (成果验收): a rejected deliverable is due again this many business days later;
+    # an acceptor who has not answered in this many business days is reminded, then escalated.
+    rework_business_days: int = 3
+    acceptance_reminder_business_days: int = 2
     poll_interval_seconds: int = 30
     plan_interval_seconds: int = 60
     flush_interval_seconds: int = 10

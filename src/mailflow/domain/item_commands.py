@@ -16,6 +16,9 @@ delay      ``DELAY 2025-03-20 <reason>``         ``延期 3月20日 <原因>`` `
 decline    ``DECLINE <reason>``                  ``拒绝 <原因>`` ``婉拒 <原因>``
 reassign   ``REASSIGN @bob``                     ``转交 @bob`` ``改派 张伟`` ``负责人：张伟``
 note       ``NOTE <text>``                       ``备注 <内容>``
+accept     ``ACCEPT``                            ``验收通过`` ``通过验收`` ``验收合格``
+reject     ``REJECT <what is missing>``          ``验收不通过 <原因>`` ``返工 <原因>``
+acceptor   ``ACCEPTOR @carol``                   ``验收人：王芳``
 =========  ====================================  ==================================
 
 Traditional Chinese (``確認``, ``已完成``, ``進度 60%``, ``延期 下週三 廠商延遲``,
@@ -66,7 +69,18 @@ from mailflow.domain.owners import People, describe
 from mailflow.domain.problem_messages import problem
 from mailflow.domain.script import simplified
 
-Verb = Literal["confirm", "done", "progress", "delay", "decline", "reassign", "note"]
+Verb = Literal[
+    "confirm",
+    "done",
+    "progress",
+    "delay",
+    "decline",
+    "reassign",
+    "note",
+    "accept",
+    "reject",
+    "acceptor",
+]
 
 _WORDS: dict[str, Verb] = {"confirm": "confirm", "confirmed": "confirm", "确认": "confirm"}
 _WORDS |= {"已确认": "confirm", "done": "done", "completed": "done", "finished": "done"}
@@ -77,6 +91,13 @@ _WORDS |= {"转交": "reassign", "改派": "reassign", "note": "note", "备注":
 # Words Taiwan uses for the same commands (as simplified() reads them): 延後 a delay, 婉拒 a
 # polite decline, 負責人：<name> a new owner, 完成時間：<date> <reason> a new due date.
 _WORDS |= {"延后": "delay", "婉拒": "decline", "负责人": "reassign", "完成时间": "delay"}
+# The acceptor's verdict on a deliverable (成果验收): ACCEPT closes the item, REJECT (with what is
+# missing) sends it back to its owner as rework.
+_WORDS |= {"accept": "accept", "accepted": "accept", "验收通过": "accept", "通过验收": "accept"}
+_WORDS |= {"验收合格": "accept", "reject": "reject", "rejected": "reject"}
+_WORDS |= {"验收不通过": "reject", "验收不合格": "reject", "退回返工": "reject", "返工": "reject"}
+# Who accepts the item's deliverable (the organiser names them): ACCEPTOR @carol / 验收人：王芳.
+_WORDS |= {"acceptor": "acceptor", "验收人": "acceptor"}
 _EN = "|".join(sorted((w for w in _WORDS if w.isascii()), key=len, reverse=True))
 _ZH = "|".join(sorted((w for w in _WORDS if not w.isascii()), key=len, reverse=True))
 # An English keyword must end its word ("Noted" is not NOTE); a Chinese one needs no boundary.
@@ -120,12 +141,17 @@ def parse_item_commands(
     directory: Directory,
     calendar: BusinessCalendar | None = None,
     ref_prefix: str = "MF",
+    acceptance: bool = False,
 ) -> ItemCommands:
     """The commands in ``text`` (see the module docstring); dates are read relative to ``now``.
 
-    Without a ``calendar`` business days are Monday to Friday.
+    Without a ``calendar`` business days are Monday to Friday. English ACCEPT/REJECT without a
+    ref count only in an answer to an acceptance request (``acceptance``): elsewhere "Accept" is
+    an RSVP.
     """
-    reader = _Reader(now, People(directory), calendar or BusinessCalendar(CalendarSettings()))
+    reader = _Reader(
+        now, People(directory), calendar or BusinessCalendar(CalendarSettings()), acceptance
+    )
     ref_re = re.compile(
         rf"^[\[【(]?\s*(?P<ref>{re.escape(ref_prefix)}-\d+)\s*[\]】)]?\s*[:：,，\-—]?\s*", re.I
     )
@@ -172,6 +198,7 @@ class _Reader:
     now: datetime
     people: People
     calendar: BusinessCalendar
+    acceptance: bool = False
 
     def read(self, text: str, ref: str | None, line: str) -> ItemCommand | Problem | None:
         """The command ``text`` holds, the error it makes, or None for free text."""
@@ -183,6 +210,8 @@ class _Reader:
             return None
         word, rest = match["word"], match["rest"]
         verb = _WORDS[word.casefold()]
+        if verb in ("accept", "reject") and word.isascii() and ref is None and not self.acceptance:
+            return None  # "Accept" answering a notice is an RSVP
         separator = _SEPARATOR.match(rest)
         argument = rest[separator.end() :] if separator else rest.strip()
         explicit = bool(
@@ -202,7 +231,7 @@ class _Reader:
         if verb == "delay":
             lead = _DELAY_LEAD.sub("", argument)
             return leading_due(lead, now=self.now, calendar=self.calendar) is not None
-        if verb == "reassign":
+        if verb in ("reassign", "acceptor"):
             return _ADDRESS.match(argument) is not None
         return False
 
@@ -219,9 +248,15 @@ class _Reader:
             return self._delay(argument, ref, line)
         if verb == "reassign":
             return self._reassign(argument, ref, line)
-        if verb in ("decline", "note") and not argument:
-            return problem("decline_no_reason" if verb == "decline" else "empty_note", line)
-        key = {"decline": "reason", "note": "text"}.get(verb, "note")
+        if verb == "acceptor":
+            named = self._reassign(argument, ref, line)
+            if isinstance(named, Problem):
+                return named
+            return ItemCommand("acceptor", ref, named.args, line)
+        if verb in ("decline", "note", "reject") and not argument:
+            code = {"decline": "decline_no_reason", "reject": "reject_no_reason"}
+            return problem(code.get(verb, "empty_note"), line)
+        key = {"decline": "reason", "note": "text", "reject": "reason"}.get(verb, "note")
         return ItemCommand(verb, ref, {key: argument} if argument else {}, line)
 
     def _progress(self, value: str, note: str, ref: str | None, line: str) -> ItemCommand | Problem:

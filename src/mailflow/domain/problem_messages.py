@@ -183,6 +183,13 @@ _TEXTS |= {
         "新日期 {day} 已经过去",
         "请写今天或之后的日期。",
     ),
+    "reject_no_reason": (
+        "REJECT needs a reason",
+        "Write REJECT <what is missing>, e.g. REJECT the report lacks the Q2 figures; the owner "
+        "gets it back with the reason.",
+        "验收不通过需要写明原因",
+        "请写：验收不通过 <原因>，例如：验收不通过 报告缺少二季度数据；负责人会收到原因并返工。",
+    ),
     "decline_no_reason": (
         "DECLINE needs a reason",
         "Write DECLINE <reason>, e.g. DECLINE not my department; the organiser will reassign it.",

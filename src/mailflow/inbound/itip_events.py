@@ -75,6 +75,22 @@ def _comment(event: Any) -> str | None:
     return "\n".join(found) or None
 
 
+def _category(event: Any) -> str | None:
+    """The first CATEGORIES value, or a "Project:"/"项目：" line of the description."""
+    value = event.get("CATEGORIES")
+    for prop in value if isinstance(value, list) else [value] if value is not None else []:
+        for category in getattr(prop, "cats", None) or str(prop).split(","):
+            name = " ".join(str(category).split())
+            if name:
+                return name[:200]
+    description = text(event.get("DESCRIPTION")) or ""
+    for line in description.splitlines()[:40]:
+        head, sep, rest = line.replace("：", ":").partition(":")
+        if sep and head.strip().lower() in ("project", "项目", "專案", "項目") and rest.strip():
+            return " ".join(rest.split())[:200]
+    return None
+
+
 def _recurrence_id(event: Any, floating_tz: str, problems: list[str]) -> datetime | None:
     prop = event.get("RECURRENCE-ID")
     if prop is None:
@@ -173,6 +189,9 @@ def meeting_spec(
         # With an equal SEQUENCE the later DTSTAMP is the newer version (RFC 5546 2.1.5): Google
         # moves a meeting's place without bumping SEQUENCE.
         extra["dtstamp"] = stamp.astimezone(UTC).isoformat()
+    project = _category(event)
+    if project:
+        extra["project"] = project  # Outlook's categories name the project (see services/projects)
     recurrence_range = getattr(event.get("RECURRENCE-ID"), "params", {}).get("RANGE")
     if recurrence_range:
         extra["recurrence_range"] = str(recurrence_range).upper()

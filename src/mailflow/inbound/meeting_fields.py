@@ -40,6 +40,8 @@ _KEYS: dict[str, tuple[str, ...]] = {
         *("材料", "会议材料", "阅读材料", "参考材料", "资料"),
     ),
     "timezone": ("timezone", "time zone", "tz", "时区"),
+    "project": ("project", "项目", "所属项目", "项目名称", "專案", "項目"),
+    "acceptor": ("acceptor", "accepted by", "验收人", "驗收人"),
     "description": (
         *("description", "notes", "note", "details", "purpose"),
         *("说明", "备注", "描述", "会议说明", "目的", "会议目的"),

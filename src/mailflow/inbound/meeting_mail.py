@@ -154,6 +154,14 @@ def parse_meeting_text(
         for m in re.split(r"[;；、]", line)
     ]
     description = "\n".join([*fields.free, *fields.values.get("description", [])]).strip()
+    extra: dict[str, str] = {}
+    if (project := fields.text("project")) is not None and project.strip():
+        extra["project"] = " ".join(project.split())[:200]
+    if (acceptor_text := fields.text("acceptor")) is not None:
+        people, problem = resolve_token(acceptor_text, directory, where="acceptor")
+        problems.extend([problem] if problem else [])
+        if people:
+            extra["acceptor"] = people[0].email
     if times is not None and title:
         draft.spec = MeetingSpec(
             uid=uid,
@@ -169,6 +177,7 @@ def parse_meeting_text(
             scribe=scribe,
             agenda=tuple(agenda),
             materials=tuple(m for m in materials if m),
+            extra=extra,
         )
     return draft
 

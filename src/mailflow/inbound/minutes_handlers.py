@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -19,13 +19,16 @@ from mailflow.domain.minutes import MinutesDoc, hold_reason
 from mailflow.domain.minutes import Problem as MinutesProblem
 from mailflow.domain.minutes_match import Candidate, Mail, choose
 from mailflow.domain.minutes_parser import parse_minutes
+from mailflow.domain.minutes_response import MinutesResponse
 from mailflow.inbound.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.classify import Classification
 from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.minutes_source import minutes_source, system_notes
 from mailflow.outbound import answer_texts as texts
 from mailflow.outbound import outbox
+from mailflow.outbound.answer import answer_payload
 from mailflow.outbound.items_mail import item_receipt_payload
+from mailflow.services.acceptance import request_acceptance, tell_owner_of_verdict
 from mailflow.services.items import apply_item_commands
 from mailflow.services.minutes import (
     apply_minutes,
@@ -40,7 +43,7 @@ from mailflow.tracker import repo
 from mailflow.tracker.models import Meeting, MeetingStatus
 
 MINUTES_KINDS = {"minutes_skeleton", "minutes_receipt", "minutes_reminder", "official_minutes"}
-ITEM_KINDS = {"item_assignment", "item_receipt"}
+ITEM_KINDS = {"item_assignment", "item_receipt", "acceptance_request"}
 
 
 def leads(meeting: Meeting) -> set[str]:
@@ -228,15 +231,21 @@ def take_publish(ctx: ApplyContext, mail: InboundMail, meeting: Meeting) -> Outc
 
 
 def take_item_commands(
-    ctx: ApplyContext, mail: InboundMail, meeting: Meeting | None, text: str
+    ctx: ApplyContext,
+    mail: InboundMail,
+    meeting: Meeting | None,
+    text: str,
+    *,
+    acceptance: bool = False,
 ) -> Outcome | None:
-    """Apply the item commands in ``text``; None when it has none (the caller tries RSVP words)."""
+    """Apply the item commands in ``text``; None when it has none (the caller tries RSVP words).
+
+    ``acceptance``: the mail answers an acceptance request, where a bare ACCEPT is the verdict.
+    """
     directory = directory_of(ctx.config)
+    calendar = calendar_for(ctx.config.schedule.calendar)
     parsed = parse_item_commands(
-        text,
-        now=ctx.now,
-        directory=directory,
-        calendar=calendar_for(ctx.config.schedule.calendar),
+        text, now=ctx.now, directory=directory, calendar=calendar, acceptance=acceptance
     )
     if not parsed.commands and not parsed.errors:
         return None
@@ -254,9 +263,11 @@ def take_item_commands(
             ),
         )
     del parsed.errors[MAX_LISTED_PROBLEMS:]
+    today = ctx.now.astimezone(ZoneInfo(ctx.config.schedule.timezone)).date()
     result = apply_item_commands(
         ctx.session,
         commands,
+        rework_due=calendar.add_business_days(today, ctx.config.schedule.rework_business_days),
         sender=mail.sender,
         context_meeting=meeting,
         now=ctx.now,
@@ -305,6 +316,12 @@ def take_item_commands(
             now=ctx.now,
             meeting_id=owner_meeting.id,
         )
+    for item in result.awaiting:
+        request_acceptance(ctx.session, ctx.config, item, ctx.now, source=key)
+    for item in result.accepted:
+        tell_owner_of_verdict(ctx.session, ctx.config, item, None, ctx.now, source=key)
+    for item, reason in result.rejected:
+        tell_owner_of_verdict(ctx.session, ctx.config, item, reason, ctx.now, source=key)
     for item, _previous in result.reassigned:
         owner_meeting = ctx.session.get(Meeting, item.meeting_id) if item.meeting_id else None
         if owner_meeting is not None:
@@ -397,3 +414,80 @@ def take_minutes_mail(ctx: ApplyContext, mail: InboundMail, found: Classificatio
         return Outcome("ignored", "processed", f"minutes for an unknown meeting: {how}")
     doc = read_minutes(ctx, meeting, mail)
     return take_minutes(ctx, mail, meeting, doc, minutes_source(mail).text)
+
+
+def names_item_work(ctx: ApplyContext, text: str) -> bool:
+    """Whether ``text`` holds item commands beyond a bare CONFIRM (a ref, progress, DONE, …)."""
+    parsed = parse_item_commands(
+        text,
+        now=ctx.now,
+        directory=directory_of(ctx.config),
+        calendar=calendar_for(ctx.config.schedule.calendar),
+    )
+    return any(c.ref is not None or c.verb != "confirm" for c in parsed.commands)
+
+
+# Attendees have this long after the official minutes went out to object (确认期限).
+OBJECTION_WINDOW = timedelta(hours=24)
+
+
+def take_minutes_response(
+    ctx: ApplyContext, mail: InboundMail, meeting: Meeting, response: MinutesResponse
+) -> Outcome:
+    """An attendee confirms the official minutes or objects to them: recorded on the minutes
+    version they answer; an objection goes to the organiser and the scribe at once."""
+    minutes = latest_minutes(ctx.session, meeting)
+    if minutes is None or minutes.official_sent_at is None:
+        return Outcome("ignored", "processed", "no official minutes to answer")
+    responses = dict(minutes.responses or {})
+    responses[mail.sender] = {
+        "verdict": response.verdict,
+        "text": response.text[:2000],
+        "at": ctx.now.isoformat(),
+    }
+    minutes.responses = responses
+    counted = [r.get("verdict") for r in responses.values() if isinstance(r, dict)]
+    confirmed, objected = counted.count("confirm"), counted.count("object")
+    objection = response.verdict == "object"
+    key = repo.message_key(mail.message_id, mail.raw)
+    if objection:
+        sent = minutes.official_sent_at
+        late = sent is not None and ctx.now - _aware(sent, ctx.now) > OBJECTION_WINDOW
+        who = directory_of(ctx.config).by_email(mail.sender)
+        name = f"{who.name} <{mail.sender}>" if who else mail.sender
+        for lead in sorted(leads(meeting)):
+            locale = locale_of(ctx.config, lead)
+            outbox.enqueue_soon(
+                ctx.session,
+                key=f"minutes-objection:{key}:{lead}",
+                kind="answer",
+                recipients=[lead],
+                payload=answer_payload(
+                    locale=locale,
+                    subject=texts.minutes_response_subject(locale, meeting.title, True),
+                    paragraphs=texts.minutes_objection(
+                        locale, meeting.title, name, response.text, confirmed, objected, late
+                    ),
+                    references=[meeting.thread_root],
+                ),
+                now=ctx.now,
+                meeting_id=meeting.id,
+            )
+    answer(
+        ctx.session,
+        ctx.config,
+        mail,
+        key=f"minutes-response:{key}",
+        to=mail.sender,
+        paragraphs=texts.minutes_response_recorded(
+            locale_of(ctx.config, mail.sender), meeting.title, objection
+        ),
+        now=ctx.now,
+        meeting_id=meeting.id,
+    )
+    what = "objection" if objection else "confirmation"
+    return Outcome("applied", "processed", f"minutes {what} recorded", refs(meeting.uid))
+
+
+def _aware(at: datetime, like: datetime) -> datetime:
+    return at if at.tzinfo is not None or like.tzinfo is None else at.replace(tzinfo=UTC)

@@ -494,3 +494,154 @@ def undelivered(
         f"The mail server said: {error[:300]}",
         "Please check the address, or reach them another way.",
     ]
+
+
+def acceptance_subject(locale: str, ref: str, task: str) -> str:
+    return {
+        "zh_CN": f"请验收：{ref} {task}",
+        "zh_TW": f"請驗收：{ref} {task}",
+    }.get(words(locale), f"Please accept: {ref} {task}")
+
+
+def acceptance_request(
+    locale: str, ref: str, task: str, owner: str, deliverable: str | None, meeting: str | None
+) -> list[str]:
+    """To the acceptor: the owner says the item is done; check it and answer with a verdict."""
+    given = deliverable or ""
+    wording = words(locale)
+    if wording == "zh_TW":
+        return [
+            f"{owner} 表示行動項 {ref}「{task}」已完成"
+            + (f"（會議「{meeting}」）" if meeting else "")
+            + "，請您驗收。",
+            f"交付成果：{given}" if given else "負責人未附交付成果說明。",
+            f"驗收通過請回覆：{ref} 驗收通過",
+            f"驗收不通過請回覆：{ref} 驗收不通過 <缺少什麼>（將退回負責人返工）",
+        ]
+    if wording == "zh_CN":
+        return [
+            f"{owner} 表示行动项 {ref}“{task}”已完成"
+            + (f"（会议“{meeting}”）" if meeting else "")
+            + "，请您验收。",
+            f"交付成果：{given}" if given else "负责人未附交付成果说明。",
+            f"验收通过请回复：{ref} 验收通过",
+            f"验收不通过请回复：{ref} 验收不通过 <缺少什么>（将退回负责人返工）",
+        ]
+    return [
+        f'{owner} says action item {ref} "{task}" is done'
+        + (f' (meeting "{meeting}")' if meeting else "")
+        + ". Please check the deliverable.",
+        f"Deliverable: {given}" if given else "The owner described no deliverable.",
+        f"To accept it, reply: {ref} ACCEPT",
+        f"To send it back, reply: {ref} REJECT <what is missing> (the owner reworks it)",
+    ]
+
+
+def verdict_subject(locale: str, ref: str, accepted: bool) -> str:
+    wording = words(locale)
+    if wording == "zh_TW":
+        return f"{ref} 驗收通過" if accepted else f"{ref} 驗收不通過，請返工"
+    if wording == "zh_CN":
+        return f"{ref} 验收通过" if accepted else f"{ref} 验收不通过，请返工"
+    return f"{ref} accepted" if accepted else f"{ref} sent back for rework"
+
+
+def verdict(
+    locale: str, ref: str, task: str, acceptor: str, reason: str | None, due: str | None
+) -> list[str]:
+    """To the owner: the acceptor's verdict on their deliverable."""
+    wording = words(locale)
+    if reason is None:
+        if wording == "zh_TW":
+            return [f"{acceptor} 已驗收通過行動項 {ref}「{task}」，此項已結案。"]
+        if wording == "zh_CN":
+            return [f"{acceptor} 已验收通过行动项 {ref}“{task}”，此项已关闭。"]
+        return [f'{acceptor} accepted action item {ref} "{task}"; it is closed.']
+    if wording == "zh_TW":
+        return [
+            f"{acceptor} 驗收行動項 {ref}「{task}」未通過，原因：{reason}",
+            f"請返工，新的完成時間：{due}。" if due else "請返工。",
+            f"完成後請回覆：{ref} 完成 <交付成果說明>",
+        ]
+    if wording == "zh_CN":
+        return [
+            f"{acceptor} 验收行动项 {ref}“{task}”未通过，原因：{reason}",
+            f"请返工，新的完成时间：{due}。" if due else "请返工。",
+            f"完成后请回复：{ref} 完成 <交付成果说明>",
+        ]
+    return [
+        f'{acceptor} did not accept action item {ref} "{task}": {reason}',
+        f"Please rework it; it is now due {due}." if due else "Please rework it.",
+        f"When it is done, reply: {ref} DONE <what you deliver>",
+    ]
+
+
+def acceptance_overdue(locale: str, ref: str, task: str, acceptor: str, days: int) -> list[str]:
+    """To the acceptor (a reminder) and then the coordinator: a verdict is overdue."""
+    wording = words(locale)
+    if wording in ("zh_CN", "zh_TW"):
+        return [
+            f"行动项 {ref}“{task}”已等待 {acceptor} 验收 {days} 个工作日。"
+            if wording == "zh_CN"
+            else f"行動項 {ref}「{task}」已等待 {acceptor} 驗收 {days} 個工作天。",
+            f"请回复：{ref} 验收通过，或 {ref} 验收不通过 <原因>"
+            if wording == "zh_CN"
+            else f"請回覆：{ref} 驗收通過，或 {ref} 驗收不通過 <原因>",
+        ]
+    return [
+        f'Action item {ref} "{task}" has waited {days} business days for {acceptor} to accept it.',
+        f"Reply {ref} ACCEPT, or {ref} REJECT <what is missing>.",
+    ]
+
+
+def minutes_response_subject(locale: str, title: str, objection: bool) -> str:
+    wording = words(locale)
+    if wording == "zh_TW":
+        return f"會議紀錄有異議：{title}" if objection else f"會議紀錄確認：{title}"
+    if wording == "zh_CN":
+        return f"会议纪要有异议：{title}" if objection else f"会议纪要确认：{title}"
+    return f"Objection to the minutes: {title}" if objection else f"Minutes confirmed: {title}"
+
+
+def minutes_objection(
+    locale: str, title: str, who: str, text: str, confirmed: int, objected: int, late: bool
+) -> list[str]:
+    """To the organiser and the scribe: an attendee objects to the official minutes."""
+    wording = words(locale)
+    if wording in ("zh_CN", "zh_TW"):
+        lines = [
+            f"{who} 对会议“{title}”的会议纪要提出异议：",
+            text or "（未写明具体内容）",
+            f"目前：{confirmed} 人确认无异议，{objected} 人有异议。",
+            "如需更正，请回复会议纪要邮件并附上更正后的纪要，将作为新版本发送给全体参会人。",
+        ]
+        if late:
+            lines.insert(2, "（该异议在确认期限之后提出。）")
+        return lines
+    lines = [
+        f'{who} objects to the minutes of "{title}":',
+        text or "(no details given)",
+        f"So far: {confirmed} confirmed, {objected} objected.",
+        "To correct them, reply to the minutes mail with the corrected minutes: everyone gets "
+        "the new version.",
+    ]
+    if late:
+        lines.insert(2, "(This objection came after the confirmation window.)")
+    return lines
+
+
+def minutes_response_recorded(locale: str, title: str, objection: bool) -> list[str]:
+    """To the attendee: their answer to the minutes is recorded."""
+    wording = words(locale)
+    if wording in ("zh_CN", "zh_TW"):
+        return [
+            f"已记录您对会议“{title}”会议纪要的异议，并已转交组织者和记录人。"
+            if objection
+            else f"已记录：您确认会议“{title}”的会议纪要无异议。"
+        ]
+    return [
+        f'Your objection to the minutes of "{title}" is recorded and was passed to the '
+        "organiser and the scribe."
+        if objection
+        else f'Recorded: you confirm the minutes of "{title}".'
+    ]

@@ -26,13 +26,21 @@ _NUMBER_PX = 22
 COLOURS = {
     "not_started": "#6e7781",
     "in_progress": "#0969da",
+    "awaiting_acceptance": "#8250df",
     "done": "#1a7f37",
     "delayed": "#bc4c00",
     "cancelled": "#afb8c1",
 }
 # The statuses of items still being worked on, counted as "open".
 OPEN_STATUSES = ("not_started", "in_progress", "delayed")
-SYMBOLS = {"not_started": ".", "in_progress": "=", "done": "#", "delayed": "!", "cancelled": "x"}
+SYMBOLS = {
+    "not_started": ".",
+    "in_progress": "=",
+    "awaiting_acceptance": "?",
+    "done": "#",
+    "delayed": "!",
+    "cancelled": "x",
+}
 
 
 def split(counts: Sequence[int], width: int, minimum: int) -> list[int]:

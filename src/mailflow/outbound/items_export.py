@@ -18,7 +18,9 @@ from icalendar import Calendar, Todo
 
 __all__ = ["CSV_COLUMNS", "ITEM_STATUSES", "ItemRow", "ItemStatus", "items_csv", "items_ics"]
 
-ItemStatus = Literal["not_started", "in_progress", "done", "delayed", "cancelled"]
+ItemStatus = Literal[
+    "not_started", "in_progress", "awaiting_acceptance", "done", "delayed", "cancelled"
+]
 ITEM_STATUSES: tuple[str, ...] = get_args(ItemStatus)
 
 CSV_COLUMNS = (
@@ -39,6 +41,7 @@ CSV_COLUMNS = (
 _VTODO_STATUS: dict[str, str] = {
     "not_started": "NEEDS-ACTION",
     "in_progress": "IN-PROCESS",
+    "awaiting_acceptance": "IN-PROCESS",
     "done": "COMPLETED",
     "delayed": "IN-PROCESS",
     "cancelled": "CANCELLED",

@@ -32,6 +32,7 @@ _STATUS: dict[str, dict[str, str]] = {
     "en": {
         "not_started": "not started",
         "in_progress": "in progress",
+        "awaiting_acceptance": "awaiting acceptance",
         "done": "done",
         "delayed": "delayed",
         "cancelled": "cancelled",
@@ -39,6 +40,7 @@ _STATUS: dict[str, dict[str, str]] = {
     "zh_CN": {
         "not_started": "未开始",
         "in_progress": "进行中",
+        "awaiting_acceptance": "待验收",
         "done": "已完成",
         "delayed": "已延期",
         "cancelled": "已取消",
@@ -46,6 +48,7 @@ _STATUS: dict[str, dict[str, str]] = {
     "zh_TW": {
         "not_started": "未開始",
         "in_progress": "進行中",
+        "awaiting_acceptance": "待驗收",
         "done": "已完成",
         "delayed": "已延期",
         "cancelled": "已取消",

@@ -33,6 +33,8 @@ RENDERERS: dict[str, Renderer] = {
     "notice": render_notice_row,
     "receipt": render_receipt_row,
     "answer": render_answer_row,
+    # An answer-shaped mail of its own kind, so a reply to it is known as an acceptance verdict.
+    "acceptance_request": render_answer_row,
     "minutes_skeleton": render_minutes_skeleton_row,
     "official_minutes": render_official_minutes_row,
     "minutes_reminder": render_minutes_reminder_row,

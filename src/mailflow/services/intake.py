@@ -35,6 +35,7 @@ from mailflow.outbound import outbox
 from mailflow.outbound.answer import answer_payload
 from mailflow.outbound.receipt import receipt_payload
 from mailflow.services.meetings import IntakeResult, apply_spec, find_by_invite_uid, find_meeting
+from mailflow.services.projects import link_meeting
 from mailflow.services.readers import directory_of, reader
 from mailflow.tracker.models import Meeting, MeetingSource, MeetingStatus
 
@@ -240,15 +241,16 @@ def take_specs(
         for spec in specs:
             if source is not MeetingSource.ITIP:
                 spec = with_chair(spec)
-            results.append(
-                apply_spec(
-                    session,
-                    without_bot(spec, config),
-                    source=source,
-                    domain=config.mail.domain,
-                    now=now,
-                )
+            result = apply_spec(
+                session,
+                without_bot(spec, config),
+                source=source,
+                domain=config.mail.domain,
+                now=now,
             )
+            if result.meeting is not None and result.outcome in ("created", "updated"):
+                link_meeting(session, result.meeting, spec.extra, now=now)
+            results.append(result)
     outcome = "rejected" if problems else (results[0].outcome if results else "ignored")
     first = results[0] if results else None
     shown = first.spec if first else (specs[0] if specs else None)

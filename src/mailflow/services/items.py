@@ -1,9 +1,16 @@
 """Apply an owner's reply commands to their action items, item by item, with history.
 
-Who may: an item's owner, or its meeting's organiser or scribe; REASSIGN only the organiser. A
-command without a ref applies to the one open item the reply is about; when the reply covers
-several, the ref is required. A declined item goes to the organiser to reassign. A DELAY with a
-new date restarts the escalation clock.
+Who may: an item's owner, or its meeting's organiser or scribe; REASSIGN and ACCEPTOR only the
+organiser (or the project's coordinator); ACCEPT and REJECT only the item's acceptor. A command
+without a ref applies to the one open item the reply is about (for ACCEPT/REJECT: the one item
+awaiting the sender's acceptance); when the reply covers several, the ref is required. A declined
+item goes to the organiser to reassign. A DELAY with a new date restarts the escalation clock and
+records the delay's category.
+
+Acceptance (成果验收): an item with an acceptor is not closed by its owner's DONE; it waits
+(``awaiting_acceptance``) for the acceptor's ACCEPT (closed, done) or REJECT with what is missing
+(back to its owner as rework, due again ``rework_due``). Every verdict is kept in the history as
+the acceptance record (who, when, verdict, reason, the deliverable as the owner described it).
 """
 
 from __future__ import annotations
@@ -15,11 +22,12 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mailflow.domain.delay_categories import delay_category
 from mailflow.domain.directory import Directory
 from mailflow.domain.item_commands import ItemCommand
 from mailflow.domain.minutes import Problem
 from mailflow.services.minutes import history
-from mailflow.tracker.models import ActionItem, ItemStatus, Meeting
+from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, Project
 
 OPEN = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
 
@@ -31,6 +39,21 @@ class ItemsResult:
     errors: list[Problem] = field(default_factory=list)
     declined: list[ActionItem] = field(default_factory=list)
     reassigned: list[tuple[ActionItem, str]] = field(default_factory=list)
+    awaiting: list[ActionItem] = field(default_factory=list)  # DONE, now the acceptor's turn
+    accepted: list[ActionItem] = field(default_factory=list)
+    rejected: list[tuple[ActionItem, str]] = field(default_factory=list)
+
+
+ACCEPTANCE_VERBS = ("accept", "reject")
+
+
+def awaiting_acceptance_of(session: Session, acceptor: str) -> list[ActionItem]:
+    """The items waiting for ``acceptor``'s verdict, oldest first."""
+    query = select(ActionItem).where(
+        ActionItem.acceptor_email == acceptor.lower(),
+        ActionItem.status == ItemStatus.AWAITING_ACCEPTANCE,
+    )
+    return list(session.scalars(query.order_by(ActionItem.id)))
 
 
 def open_items_of(session: Session, owner: str, meeting: Meeting | None) -> list[ActionItem]:
@@ -49,18 +72,22 @@ def _may(
     *,
     organiser_only: bool,
     executive: str | None,
+    acceptor_only: bool = False,
+    coordinator: str | None = None,
 ) -> bool:
     # The owner's executive may act on any of the owner's items: level 3 of the escalation asks
     # them to reassign, extend or close.
     if not sender:
         return False  # a mail without a usable From authorises nothing
+    if acceptor_only:
+        return bool(item.acceptor_email) and sender == (item.acceptor_email or "").lower()
     if executive is not None and sender == executive.lower():
         return True
     leaders: set[str] = set()
     if meeting is not None:
         leaders = {e.lower() for e in (meeting.organiser_email, meeting.scribe_email) if e}
         if organiser_only:
-            return sender == meeting.organiser_email.lower()
+            return sender == meeting.organiser_email.lower() or sender == (coordinator or "")
     return sender == item.owner_email.lower() or sender in leaders
 
 
@@ -73,7 +100,9 @@ def apply_item_commands(
     now: datetime,
     source: str | None,
     directory: Directory | None = None,
+    rework_due: date | None = None,
 ) -> ItemsResult:
+    """``rework_due`` is the new due date of an item sent back by REJECT (None: unchanged)."""
     sender = sender.lower()
     result = ItemsResult()
     for command in commands:
@@ -81,22 +110,38 @@ def apply_item_commands(
         if item is None:
             continue
         meeting = session.get(Meeting, item.meeting_id) if item.meeting_id else None
+        project = session.get(Project, item.project_id) if item.project_id else None
         owner = directory.by_email(item.owner_email) if directory else None
         executive = directory.executive_of(owner) if directory and owner else None
         allowed = _may(
             item,
             meeting,
             sender,
-            organiser_only=command.verb == "reassign",
+            organiser_only=command.verb in ("reassign", "acceptor"),
             executive=executive.email if executive else None,
+            acceptor_only=command.verb in ACCEPTANCE_VERBS,
+            coordinator=project.coordinator_email.lower() if project else None,
         )
         if not allowed:
-            who = "the organiser" if command.verb == "reassign" else "its owner or organiser"
+            who = {
+                "reassign": "the organiser",
+                "acceptor": "the organiser or the project's coordinator",
+                "accept": f"its acceptor ({item.acceptor_email or 'none named'})",
+                "reject": f"its acceptor ({item.acceptor_email or 'none named'})",
+            }.get(command.verb, "its owner or organiser")
             result.errors.append(
                 Problem(command.line, f"{item.ref} may only be changed by {who}", None)
             )
             continue
-        _apply(item, command, sender, now, source, result)
+        if command.verb in ACCEPTANCE_VERBS and item.status is not ItemStatus.AWAITING_ACCEPTANCE:
+            state = item.status.value.replace("_", " ")
+            result.errors.append(
+                Problem(
+                    command.line, f"{item.ref} is not awaiting acceptance (it is {state})", None
+                )
+            )
+            continue
+        _apply(item, command, sender, now, source, result, rework_due)
         item.last_update_at = now
         item.updated_at = now
         if item not in result.touched:
@@ -117,7 +162,10 @@ def _target(
         if item is None:
             result.errors.append(Problem(command.line, f"there is no item {command.ref}", None))
         return item
-    candidates = open_items_of(session, sender, meeting)
+    if command.verb in ACCEPTANCE_VERBS:
+        candidates = awaiting_acceptance_of(session, sender)
+    else:
+        candidates = open_items_of(session, sender, meeting)
     if len(candidates) == 1:
         return candidates[0]
     refs = ", ".join(i.ref for i in candidates) or "none"
@@ -168,27 +216,63 @@ def _apply(
     now: datetime,
     source: str | None,
     result: ItemsResult,
+    rework_due: date | None = None,
 ) -> None:
     args = command.args
 
     def put(name: str, value: object, kind: str = "update") -> None:
         _set(item, name, value, actor=actor, now=now, source=source, kind=kind)
 
+    def finished() -> None:
+        """DONE: closed, or handed to the acceptor when the item has one (not the owner)."""
+        if args.get("note"):
+            put("deliverable", args["note"])
+        if item.acceptor_email and item.acceptor_email.lower() != actor:
+            put("status", ItemStatus.AWAITING_ACCEPTANCE)
+            result.awaiting.append(item)
+        else:
+            put("status", ItemStatus.DONE)
+
     if command.verb == "confirm":
         item.confirmed_at = item.confirmed_at or now
         history(item, at=now, actor=actor, kind="confirmed", new=args.get("note"), source=source)
     elif command.verb == "done":
-        put("status", ItemStatus.DONE)
         put("progress", 100)
+        finished()
     elif command.verb == "progress":
         percent = int(args["percent"])
         put("progress", percent)
-        put("status", ItemStatus.DONE if percent >= 100 else ItemStatus.IN_PROGRESS)
+        if percent >= 100:
+            finished()
+        else:
+            put("status", ItemStatus.IN_PROGRESS)
+    elif command.verb == "accept":
+        put("status", ItemStatus.DONE, "accepted")
+        history(item, at=now, actor=actor, kind="acceptance", new="accepted", source=source)
+        result.accepted.append(item)
+    elif command.verb == "reject":
+        put("status", ItemStatus.IN_PROGRESS, "rejected")
+        history(
+            item,
+            at=now,
+            actor=actor,
+            kind="acceptance",
+            new=f"rejected: {args['reason']}",
+            source=source,
+        )
+        item.rework_count += 1
+        if rework_due is not None:
+            put("due_date", rework_due)
+        put("escalation_level", 0)
+        result.rejected.append((item, args["reason"]))
+    elif command.verb == "acceptor":
+        put("acceptor_email", args["owner"], "acceptor")
     elif command.verb == "delay":
         put("due_date", date.fromisoformat(args["until"]))
         if args.get("time"):
             put("due_time", time.fromisoformat(args["time"]))
         put("delay_reason", args["reason"])
+        put("delay_category", delay_category(args["reason"]))
         put("status", ItemStatus.DELAYED)
         # An accepted new date restarts the escalation clock.
         put("escalation_level", 0)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from mailflow.domain.directory import Directory
 from mailflow.domain.minutes import ActionSpec, MinutesDoc, NextMeetingSpec, Problem
+from mailflow.services.projects import place_item
 from mailflow.tracker.models import (
     ActionItem,
     Decision,
@@ -246,6 +247,7 @@ def _sync_items(
                 created_at=now,
                 updated_at=now,
             )
+            place_item(session, item, meeting)
             session.add(item)
             history(item, at=now, actor=actor, kind="created", source=source)
             result.new_items.append(item)

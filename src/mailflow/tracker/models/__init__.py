@@ -24,6 +24,7 @@ from mailflow.tracker.models.meetings import (
 from mailflow.tracker.models.minutes import Decision, Dispute, Minutes
 from mailflow.tracker.models.ops import Counter, DaemonStatus, Lease, SendLog
 from mailflow.tracker.models.people import Person
+from mailflow.tracker.models.projects import Project
 
 __all__ = [
     "WHOLE_SERIES",
@@ -54,6 +55,7 @@ __all__ = [
     "OutboxStatus",
     "PartStat",
     "Person",
+    "Project",
     "SendLog",
     "recurrence_key",
 ]

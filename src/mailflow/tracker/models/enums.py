@@ -55,6 +55,8 @@ class DisputeStatus(StrEnum):
 class ItemStatus(StrEnum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
+    # Its owner said DONE; its acceptor has not checked the deliverable yet (待验收).
+    AWAITING_ACCEPTANCE = "awaiting_acceptance"
     DONE = "done"
     DELAYED = "delayed"
     CANCELLED = "cancelled"

@@ -31,6 +31,15 @@ class ActionItem(Base):
         ForeignKey("meetings.id", ondelete="SET NULL"), index=True
     )
     minutes_id: Mapped[int | None] = mapped_column(ForeignKey("minutes.id", ondelete="SET NULL"))
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), index=True
+    )
+    # Who checks the deliverable before the item is closed (验收人); NULL: closed on DONE.
+    acceptor_email: Mapped[str | None] = mapped_column(String(320))
+    # The category of the last delay: resources, scope, external, other (资源不足/需求变更/…).
+    delay_category: Mapped[str | None] = mapped_column(String(32))
+    # How many times the deliverable was rejected and the item went back to its owner.
+    rework_count: Mapped[int] = mapped_column(default=0)
     owner_email: Mapped[str] = mapped_column(String(320), index=True)
     department: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)

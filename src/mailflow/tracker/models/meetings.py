@@ -56,6 +56,9 @@ class Meeting(Base):
     invite_sequence: Mapped[int] = mapped_column(default=0)
     # Message-ID every mail about this meeting refers to, so they form one thread.
     thread_root: Mapped[str] = mapped_column(String(255), index=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

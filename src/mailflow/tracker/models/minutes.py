@@ -33,6 +33,9 @@ class Minutes(Base):
     content: Mapped[dict[str, Any] | None]
     # Why this version waits for the scribe's PUBLISH ("no_items", "summary"); NULL once applied.
     held_reason: Mapped[str | None] = mapped_column(String(40))
+    # Attendees' answers to the official minutes (确认各方无异议): address -> {"verdict":
+    # "confirm" | "object", "text", "at"}; the latest answer of each counts.
+    responses: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class Decision(Base):

@@ -1,0 +1,148 @@
+"""Acceptance (成果验收) mail: the request to the acceptor, the verdict to the owner, and the
+reminders when a verdict is overdue — the acceptor first, then the project's coordinator (or the
+meeting's organiser) — like any overdue item."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailflow.config.schema import Config
+from mailflow.domain.business_calendar import BusinessCalendar
+from mailflow.outbound import answer_texts as texts
+from mailflow.outbound import outbox
+from mailflow.outbound.answer import answer_payload
+from mailflow.services.readers import directory_of, reader
+from mailflow.tracker.models import ActionItem, ItemHistory, ItemStatus, Meeting, Project
+
+
+def _name(config: Config, email: str) -> str:
+    person = directory_of(config).by_email(email)
+    return f"{person.name} <{email}>" if person is not None else email
+
+
+def request_acceptance(
+    session: Session, config: Config, item: ActionItem, now: datetime, *, source: str
+) -> bool:
+    """Queue the acceptance request for ``item`` (just marked DONE) to its acceptor."""
+    acceptor = item.acceptor_email
+    if not acceptor:
+        return False
+    meeting = session.get(Meeting, item.meeting_id) if item.meeting_id else None
+    locale = reader(config, acceptor).locale
+    return outbox.enqueue(
+        session,
+        key=f"acceptance:{item.ref}:{item.rework_count}:{source}",
+        kind="acceptance_request",
+        recipients=[acceptor],
+        payload=answer_payload(
+            locale=locale,
+            subject=texts.acceptance_subject(locale, item.ref, item.description),
+            paragraphs=texts.acceptance_request(
+                locale,
+                item.ref,
+                item.description,
+                _name(config, item.owner_email),
+                item.deliverable,
+                meeting.title if meeting else None,
+            ),
+            references=[meeting.thread_root] if meeting else (),
+        ),
+        now=now,
+        meeting_id=item.meeting_id,
+        item_id=item.id,
+    )
+
+
+def tell_owner_of_verdict(
+    session: Session,
+    config: Config,
+    item: ActionItem,
+    reason: str | None,
+    now: datetime,
+    *,
+    source: str,
+) -> bool:
+    """The owner hears the acceptor's verdict: accepted (``reason`` None) or sent back."""
+    owner = item.owner_email
+    locale = reader(config, owner).locale
+    due = item.due_date.isoformat() if item.due_date and reason is not None else None
+    return outbox.enqueue(
+        session,
+        key=f"verdict:{item.ref}:{item.rework_count}:{source}",
+        kind="answer",
+        recipients=[owner],
+        payload=answer_payload(
+            locale=locale,
+            subject=texts.verdict_subject(locale, item.ref, reason is None),
+            paragraphs=texts.verdict(
+                locale,
+                item.ref,
+                item.description,
+                _name(config, item.acceptor_email or ""),
+                reason,
+                due,
+            ),
+        ),
+        now=now,
+        meeting_id=item.meeting_id,
+        item_id=item.id,
+    )
+
+
+def plan_acceptance_reminders(session: Session, now: datetime, config: Config) -> int:
+    """Items awaiting acceptance longer than ``acceptance_reminder_business_days``: the acceptor
+    is reminded; after twice as long, the coordinator (else the organiser) is told. Once each."""
+    calendar = BusinessCalendar(config.schedule.calendar)
+    wait = config.schedule.acceptance_reminder_business_days
+    today = now.astimezone(ZoneInfo(config.schedule.timezone)).date()
+    waiting = session.scalars(
+        select(ActionItem).where(ActionItem.status == ItemStatus.AWAITING_ACCEPTANCE)
+    ).all()
+    created = 0
+    for item in waiting:
+        since = session.scalar(
+            select(ItemHistory.at)
+            .where(ItemHistory.item_id == item.id, ItemHistory.field == "status")
+            .order_by(ItemHistory.id.desc())
+            .limit(1)
+        )
+        if since is None or not item.acceptor_email:
+            continue
+        started = since.astimezone(ZoneInfo(config.schedule.timezone)).date()
+        days = calendar.business_days_between(started, today)
+        if days < wait:
+            continue
+        targets = [("acceptor", item.acceptor_email)]
+        if days >= 2 * wait:
+            project = session.get(Project, item.project_id) if item.project_id else None
+            meeting = session.get(Meeting, item.meeting_id) if item.meeting_id else None
+            lead = (
+                project.coordinator_email
+                if project
+                else (meeting.organiser_email if meeting else None)
+            )
+            if lead:
+                targets.append(("lead", lead))
+        for role, address in targets:
+            locale = reader(config, address).locale
+            created += outbox.enqueue(
+                session,
+                key=f"acceptance-overdue:{item.ref}:{item.rework_count}:{role}:{started}",
+                kind="acceptance_request" if role == "acceptor" else "answer",
+                recipients=[address],
+                payload=answer_payload(
+                    locale=locale,
+                    subject=texts.acceptance_subject(locale, item.ref, item.description),
+                    paragraphs=texts.acceptance_overdue(
+                        locale, item.ref, item.description, item.acceptor_email, days
+                    ),
+                ),
+                now=now,
+                meeting_id=item.meeting_id,
+                item_id=item.id,
+            )
+    return created

@@ -1,0 +1,180 @@
+"""A project from meeting to acceptance, end to end on the real mail stack (issue 16).
+
+Alice's MEETING: mail names the project (项目) and its acceptor (验收人 Carol). The minutes give
+Bob an item; Bob's DONE does not close it: Carol is asked to accept the deliverable; she sends it
+back (验收不通过 + what is missing), Bob reworks it, and her bare "ACCEPT" in answer to the second
+request closes it. Someone who is not the acceptor cannot accept; a delay's reason is filed in a
+category; an attendee's objection to the official minutes reaches the organiser.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from email.message import EmailMessage
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from mailflow.config.schema import Config, Person
+from mailflow.devstack import BOT, MailStack
+from mailflow.tracker.models import ActionItem, ItemHistory, ItemStatus, Meeting, Minutes, Project
+from tests.conftest import SteppingClock, shanghai_config
+from tests.integration.cycle import Cycle
+
+ALICE, BOB, CAROL = "alice@example.test", "bob@example.test", "carol@example.test"
+PEOPLE = (
+    Person(ALICE, "Alice Wang", department="Ops", locale="en", timezone="Asia/Shanghai"),
+    Person(BOB, "张伟", department="研发部", locale="zh_CN", timezone="Asia/Shanghai"),
+    Person(CAROL, "Carol Smith", department="市场部", locale="en", timezone="Asia/Shanghai"),
+)
+
+
+@pytest.fixture
+def config(app_config: Config, monkeypatch: pytest.MonkeyPatch) -> Config:
+    return shanghai_config(app_config, PEOPLE, monkeypatch)
+
+
+def reply(to: EmailMessage, sender: str, body: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = str(to["Reply-To"] or BOT)
+    msg["Subject"] = f"Re: {to['Subject']}"
+    msg["In-Reply-To"] = str(to["Message-ID"])
+    msg["References"] = f"{to['References'] or ''} {to['Message-ID']}".strip()
+    msg["Message-ID"] = f"<{abs(hash((sender, body, str(to['Message-ID']))))}@example.test>"
+    msg.set_content(body)
+    return msg
+
+
+def text(msg: EmailMessage) -> str:
+    body = msg.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def latest(cycle: Cycle, person: str, word: str) -> EmailMessage:
+    found = [m for m in cycle.inbox(person) if word in str(m["Subject"])]
+    assert found, f"no mail to {person} with {word!r} in its subject"
+    return found[-1]
+
+
+def item(sessions: sessionmaker[Session]) -> ActionItem:
+    with sessions() as session:
+        found = session.scalars(select(ActionItem)).one()
+        session.expunge(found)
+        return found
+
+
+def test_a_deliverable_is_sent_back_reworked_and_accepted_and_minutes_objected_to(
+    config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+) -> None:
+    cycle = Cycle(config, mailstack, session_factory, clock)
+    clock.current = datetime(2025, 3, 10, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
+    meeting = EmailMessage()
+    meeting["From"], meeting["To"], meeting["Subject"] = ALICE, BOT, "MEETING: 发布评审"
+    meeting["Message-ID"] = "<launch@example.test>"
+    meeting.set_content(
+        "时间：2025-03-11 10:00-11:00\n地点：3楼301\n参会人：张伟, carol@example.test\n"
+        "项目：新产品发布\n验收人：Carol Smith\n"
+    )
+    mailstack.send(meeting, ALICE, [BOT])
+    cycle.run()
+    with session_factory() as session:
+        project = session.scalars(select(Project)).one()
+        assert (project.name, project.coordinator_email) == ("新产品发布", ALICE)
+        assert session.scalars(select(Meeting)).one().project_id == project.id
+
+    clock.current = datetime(2025, 3, 11, 4, 0, tzinfo=UTC)  # after the meeting
+    cycle.run()
+    notice = latest(cycle, ALICE, "发布评审")
+    minutes = "会议纪要\n决议：按期发布\n行动项：\n1. 由张伟负责整理发布方案，3月14日前完成\n"
+    mailstack.send(reply(notice, ALICE, minutes), ALICE, [BOT])
+    cycle.run()
+    first = item(session_factory)
+    assert first.acceptor_email == CAROL and first.project_id is not None
+
+    # Bob says done: the item waits for Carol, who is asked to accept it.
+    assignment = latest(cycle, BOB, "行动项")
+    mailstack.send(
+        reply(assignment, BOB, "完成 方案见 https://docs.example.test/launch"), BOB, [BOT]
+    )
+    cycle.run()
+    assert item(session_factory).status is ItemStatus.AWAITING_ACCEPTANCE
+    request = latest(cycle, CAROL, first.ref)
+    assert "https://docs.example.test/launch" in text(request)
+    assert f"{first.ref} ACCEPT" in text(request)
+
+    # Bob cannot accept his own work; nothing changes.
+    mailstack.send(reply(request, BOB, f"{first.ref} 验收通过"), BOB, [BOT])
+    cycle.run()
+    assert item(session_factory).status is ItemStatus.AWAITING_ACCEPTANCE
+    assert "acceptor" in text(cycle.inbox(BOB)[-1])
+
+    # Carol sends it back: rework, due again three business days later, Bob told why.
+    mailstack.send(reply(request, CAROL, "验收不通过 缺少预算页"), CAROL, [BOT])
+    cycle.run()
+    reworked = item(session_factory)
+    assert reworked.status is ItemStatus.IN_PROGRESS and reworked.rework_count == 1
+    assert reworked.due_date == date(2025, 3, 14)  # Tue 11 Mar + 3 business days
+    sent_back = latest(cycle, BOB, "验收不通过")
+    assert "缺少预算页" in text(sent_back)
+
+    # Bob reworks it; Carol's bare ACCEPT answers the new request and closes it.
+    mailstack.send(reply(sent_back, BOB, f"{first.ref} 完成 已补预算页"), BOB, [BOT])
+    cycle.run()
+    second = [m for m in cycle.inbox(CAROL) if first.ref in str(m["Subject"])][-1]
+    assert second["Message-ID"] != request["Message-ID"]
+    mailstack.send(reply(second, CAROL, "Accept"), CAROL, [BOT])
+    cycle.run()
+    done = item(session_factory)
+    assert done.status is ItemStatus.DONE
+    assert "验收通过" in str(latest(cycle, BOB, "验收通过")["Subject"])
+    with session_factory() as session:
+        verdicts = [
+            h.new_value
+            for h in session.scalars(select(ItemHistory).where(ItemHistory.kind == "acceptance"))
+        ]
+    assert verdicts == ["rejected: 缺少预算页", "accepted"]
+
+    # Carol objects to the official minutes: Alice (organiser and scribe) hears it at once.
+    official = latest(cycle, CAROL, "发布评审")
+    mailstack.send(reply(official, CAROL, "有异议：发布日期应为3月20日"), CAROL, [BOT])
+    cycle.run()
+    objection = latest(cycle, ALICE, "Objection")
+    assert "发布日期应为3月20日" in text(objection) and "1 objected" in text(objection)
+    with session_factory() as session:
+        answers = session.scalars(select(Minutes)).one().responses
+    assert answers[CAROL]["verdict"] == "object"
+
+
+def test_a_delay_reason_is_filed_in_its_category(
+    config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+) -> None:
+    cycle = Cycle(config, mailstack, session_factory, clock)
+    clock.current = datetime(2025, 3, 10, 1, 0, tzinfo=UTC)
+    meeting = EmailMessage()
+    meeting["From"], meeting["To"], meeting["Subject"] = ALICE, BOT, "MEETING: Weekly"
+    meeting["Message-ID"] = "<weekly@example.test>"
+    meeting.set_content("When: 2025-03-11 10:00-11:00\nAttendees: bob@example.test\n")
+    mailstack.send(meeting, ALICE, [BOT])
+    cycle.run()
+    clock.current = datetime(2025, 3, 11, 4, 0, tzinfo=UTC)
+    cycle.run()
+    notice = latest(cycle, ALICE, "Meeting notice")
+    mailstack.send(
+        reply(notice, ALICE, "ACTION: @bob send the figures by 2025-03-14"), ALICE, [BOT]
+    )
+    cycle.run()
+    assignment = latest(cycle, BOB, "行动项")
+    mailstack.send(reply(assignment, BOB, "延期 3月21日 供应商延迟交货"), BOB, [BOT])
+    cycle.run()
+    delayed = item(session_factory)
+    assert delayed.status is ItemStatus.DELAYED
+    assert (delayed.delay_category, delayed.delay_reason) == ("external", "供应商延迟交货")
