@@ -34,6 +34,17 @@ class ActionItem(Base):
     project_id: Mapped[int | None] = mapped_column(
         ForeignKey("projects.id", ondelete="SET NULL"), index=True
     )
+    # What it is: "action" (from minutes), "request" (协作需求单 between departments), "issue"
+    # (a DISPUTE line: 进行中 → 已解决 or 需升级).
+    kind: Mapped[str] = mapped_column(String(16), default="action", index=True)
+    # A request's urgency (urgent/normal/low: 紧急/一般/低) and who asked, from which department.
+    urgency: Mapped[str | None] = mapped_column(String(16))
+    requester_email: Mapped[str | None] = mapped_column(String(320))
+    requester_department: Mapped[str | None] = mapped_column(String(200))
+    # Set while progress lags the elapsed fraction of the item's time (at risk); cleared when it
+    # catches up. ``talked_at``: when the coordinator recorded the talk with the owner (约谈).
+    at_risk_since: Mapped[datetime | None]
+    talked_at: Mapped[datetime | None]
     # Who checks the deliverable before the item is closed (验收人); NULL: closed on DONE.
     acceptor_email: Mapped[str | None] = mapped_column(String(320))
     # The category of the last delay: resources, scope, external, other (资源不足/需求变更/…).

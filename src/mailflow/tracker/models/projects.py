@@ -24,5 +24,12 @@ class Project(Base):
     lead_department: Mapped[str | None] = mapped_column(String(200))
     end_date: Mapped[date | None]
     closed_at: Mapped[datetime | None]
+    # When the coordinator was asked to hold the retrospective (复盘会), the retro meeting once
+    # known, and when the project's archive (归档) was written.
+    retro_requested_at: Mapped[datetime | None]
+    retro_meeting_id: Mapped[int | None]
+    archived_at: Mapped[datetime | None]
+    # "HH:MM" (configured zone): the daily 当日进展 + 明日计划 request to the project's people.
+    daily_update_at: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
