@@ -39,6 +39,7 @@ SCRIPTS: list[tuple[str, list[str], list[str]]] = [
     ("minutes_mail_accuracy", [], []),
     ("minutes_table_speed", [], ["--rounds", "3"]),
     ("calendar_intake", [], ["--rounds", "5"]),
+    ("plan_cost", [], ["--quick"]),
 ]
 TIMEOUT_SECONDS = 1200
 

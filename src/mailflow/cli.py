@@ -504,6 +504,74 @@ def items_export(
         click.echo(f"{len(rows)} item(s) written to {out}", err=True)
 
 
+@main.command("projects")
+@CONFIG_OPTION
+def projects(config_path: Path) -> None:
+    """List projects: coordinator, lead department, end date and their items by state."""
+    from zoneinfo import ZoneInfo
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from mailflow.config.load import load_config
+    from mailflow.services.projects import project_statuses
+    from mailflow.services.reports import tracker_session
+
+    try:
+        cfg = load_config(config_path)
+        today = SystemClock().now().astimezone(ZoneInfo(cfg.schedule.timezone)).date()
+        with tracker_session(cfg) as session:
+            found = project_statuses(session, today)
+    except MailflowError as exc:
+        _fail(exc)
+        return
+    table = Table(caption=f"{len(found)} project(s)")
+    for column in ("project", "coordinator", "lead department", "ends"):
+        table.add_column(column)
+    for column in ("open", "overdue", "at risk", "awaiting acceptance", "done"):
+        table.add_column(column, justify="right")
+    for p in found:
+        table.add_row(
+            p.name + (" (closed)" if p.closed else ""),
+            p.coordinator,
+            p.lead_department or "-",
+            p.end_date.isoformat() if p.end_date else "-",
+            *(str(n) for n in (p.open, p.overdue, p.at_risk, p.awaiting, p.done)),
+        )
+    Console().print(table)
+
+
+@main.command("archive")
+@click.argument("project_name", metavar="PROJECT")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="A folder (the archive goes in 跨部门协作-PROJECT/ inside it) or FILE.zip.",
+)
+@CONFIG_OPTION
+def archive(project_name: str, out: Path, config_path: Path) -> None:
+    """Write PROJECT's static HTML archive (pages, items.csv, items.ics); same DB, same bytes."""
+    from mailflow.config.load import load_config
+    from mailflow.services.archive import find_project, write_archive
+    from mailflow.services.reports import tracker_session
+
+    try:
+        cfg = load_config(config_path)
+        with tracker_session(cfg) as session:
+            project = find_project(session, project_name)
+            if project is None:
+                click.echo(f"error: no project called {project_name!r}", err=True)
+                sys.exit(1)
+            name = project.name
+            written = write_archive(session, cfg, project, out)
+            session.rollback()
+    except MailflowError as exc:
+        _fail(exc)
+        return
+    click.echo(f"archive of {name} written to {written}", err=True)
+
+
 @main.command()
 @click.option(
     "--out",

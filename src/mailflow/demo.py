@@ -27,6 +27,7 @@ from mailflow.adapters.imap import ImapMailbox
 from mailflow.adapters.smtp import SmtpSender
 from mailflow.clock import SteppingClock
 from mailflow.config.schema import (
+    ArchiveSettings,
     CalendarSettings,
     Config,
     DatabaseSettings,
@@ -83,6 +84,8 @@ def demo_config(stack: MailStack, workdir: Path) -> Config:
             digest=DigestSettings(weekly_day="fri", weekly_time=time(17, 0)),
         ),
         people=PeopleSettings(people=PEOPLE),
+        # The project's archive (归档) at close: in the throwaway folder; Alice gets it mailed.
+        archive=ArchiveSettings(dir=workdir / "archives"),
     )
 
 

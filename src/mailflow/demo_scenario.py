@@ -1,11 +1,15 @@
 """The story ``mailflow demo`` plays: who takes part, what they write, and when.
 
-One working week in March 2025 in Shanghai. Alice asks for a meeting on Tuesday; Carol accepts
-from her calendar and Dave declines by mail; Bob, the scribe, mails the minutes with three action
-items; Bob finishes his, Carol confirms hers, Dave ignores his, so it goes overdue and is escalated
-to Alice, the organiser; the executive's weekly digest on Friday evening closes the week. The
-people write the way people do (a ``MEETING:`` mail, a reply in Chinese, a calendar answer);
-mailflow does the rest.
+One working week in March 2025 in Shanghai, one project (二季度规划 / Q2 plan) from request to
+retrospective. Alice asks for a meeting on Tuesday and names herself acceptor (验收人); Carol
+accepts from her calendar and Dave declines by mail; Bob, the scribe, mails the minutes with three
+action items and a risk. Bob says his is done, Alice sends it back (验收不通过), Bob reworks it and
+Alice accepts it. Carol confirms hers but reports no progress: it is at risk, and Alice records her
+talk with Carol (约谈). Carol asks 研发部 for test devices with a collaboration request (协作需求),
+which Dave, its head, confirms. Dave ignores his own item, so it goes overdue and is escalated to
+Alice. The executive's weekly digest on Friday evening shows it all, and Alice closes the project:
+the retrospective is asked for, its report sent, and the project archived. The people write the
+way people do (a ``MEETING:`` mail, replies in Chinese, a calendar answer); mailflow does the rest.
 
 Pure data and message builders: the driver (:mod:`mailflow.demo`) sends these mails through the
 loopback stack at each act's time.
@@ -38,7 +42,16 @@ PEOPLE = (
         locale="en",
         timezone="Europe/London",
     ),
-    Person(DAVE, "Dave Chen", ("dave",), "研发部", manager=EXEC, locale="en", timezone=ZONE),
+    Person(
+        DAVE,
+        "Dave Chen",
+        ("dave",),
+        "研发部",
+        role="负责人",  # the head of 研发部: collaboration requests to it reach him
+        manager=EXEC,
+        locale="en",
+        timezone=ZONE,
+    ),
     Person(EXEC, "Li Ming", ("li",), "Management", role="head", locale="en", timezone=ZONE),
 )
 
@@ -62,7 +75,9 @@ REQUEST = {
         "1. Q1 results | alice | 20 | Agree on the Q1 numbers\n"
         "2. Q2 budget | bob | 30 | Approve the Q2 budget\n"
         "3. Test devices | dave | 10 | Decide who orders them\n"
-        "Materials: Q1 report.pdf\n",
+        "Materials: Q1 report.pdf\n"
+        "Project: Q2 plan\n"
+        "Acceptor: alice\n",
     ),
     "zh": (
         "会议通知：二季度规划会",
@@ -75,7 +90,9 @@ REQUEST = {
         "1. 一季度业绩 | alice | 20 | 确认一季度数字\n"
         "2. 二季度预算 | bob | 30 | 批准二季度预算\n"
         "3. 测试设备 | dave | 10 | 决定由谁采购\n"
-        "材料：一季度报告.pdf\n",
+        "材料：一季度报告.pdf\n"
+        "项目：二季度规划\n"
+        "验收人：alice\n",
     ),
 }
 
@@ -84,8 +101,10 @@ MINUTES = (
     "行动项：@bob 准备预算明细 交付物：预算表 截止：3月13日\n"
     "ACTION: @carol Prepare the Q2 sales forecast; deliverable: forecast sheet; due: 2025-03-17\n"
     "ACTION: @dave Order the test devices; due: 2025-03-12\n"
+    "风险：测试设备可能延期到货 负责人：dave\n"
     "下次会议：3月18日 14:00 3楼301会议室 预算复盘\n"
 )
+PROJECT = {"en": "Q2 plan", "zh": "二季度规划"}
 
 
 @dataclass(frozen=True)
@@ -187,8 +206,56 @@ def _minutes(find: Finder) -> list[Outgoing]:
 
 def _owners(find: Finder) -> list[Outgoing]:
     carol = _reply(find(CAROL, "item_assignment"), CAROL, "CONFIRM", "carol-confirm")
-    bob = _reply(find(BOB, "item_assignment"), BOB, "完成", "bob-done")
+    bob = _reply(find(BOB, "item_assignment"), BOB, "完成 预算表已上传共享盘", "bob-done")
     return [Outgoing(CAROL, "confirm", carol), Outgoing(BOB, "done", bob)]
+
+
+def _verdict_back(find: Finder) -> list[Outgoing]:
+    """Alice sends Bob's budget back; she records her talk with Carol, whose item lags."""
+    back = _reply(
+        find(ALICE, "acceptance_request"), ALICE, "验收不通过 缺少分部门明细", "alice-reject"
+    )
+    talk = _reply(
+        find(ALICE, "at_risk_prompt"), ALICE, "MF-0002 已约谈，Carol 周五前交初稿", "alice-talked"
+    )
+    return [Outgoing(ALICE, "reject", back), Outgoing(ALICE, "talked", talk)]
+
+
+def _request_devices(find: Finder) -> list[Outgoing]:
+    subject = "协作需求：销售演示用测试设备"
+    text = (
+        "需求内容：为销售演示准备 5 台测试设备\n"
+        "接收部门：研发部\n"
+        "紧急程度：紧急\n"
+        "期望完成时间：3月14日\n"
+        "项目：二季度规划\n"
+    )
+    msg = _new(CAROL, subject, text, "carol-request")
+    return [Outgoing(CAROL, "request", msg)]
+
+
+def _dave_confirms(find: Finder) -> list[Outgoing]:
+    confirm = _reply(find(DAVE, "request_assignment"), DAVE, "CONFIRM", "dave-confirm")
+    return [Outgoing(DAVE, "confirm", confirm)]
+
+
+def _rework(find: Finder) -> list[Outgoing]:
+    done = _reply(find(BOB, "answer"), BOB, "完成 已补分部门明细", "bob-rework")
+    return [Outgoing(BOB, "done", done)]
+
+
+def _accept(find: Finder) -> list[Outgoing]:
+    ok = _reply(find(ALICE, "acceptance_request"), ALICE, "验收通过", "alice-accept")
+    return [Outgoing(ALICE, "accept", ok)]
+
+
+def _close(lang: str) -> Callable[[Finder], list[Outgoing]]:
+    def mails(find: Finder) -> list[Outgoing]:
+        name = PROJECT[lang]
+        subject = f"项目结束：{name}" if lang == "zh" else f"CLOSE PROJECT {name}"
+        return [Outgoing(ALICE, "close-project", _new(ALICE, subject, "", "alice-close"))]
+
+    return mails
 
 
 def _nobody(find: Finder) -> list[Outgoing]:
@@ -207,8 +274,33 @@ def acts(lang: str) -> list[Act]:
         ),
         Act(local(11, 15), "The meeting ends", "the scribe gets a minutes skeleton", _nobody),
         Act(local(11, 16), "Bob mails the minutes", "DECISION and ACTION lines", _minutes),
-        Act(local(11, 17), "Owners answer", "Carol: CONFIRM; Bob: 完成 (done)", _owners),
-        Act(local(12, 8), "Reminders", "before the due dates; Dave's item goes overdue", _nobody),
+        Act(
+            local(11, 17),
+            "Owners answer",
+            "Carol: CONFIRM; Bob: 完成 (done), so Alice is asked to accept it",
+            _owners,
+        ),
+        Act(
+            local(12, 9),
+            "Acceptance and at risk",
+            "Alice: 验收不通过 (rework); Carol's item lags, Alice: 已约谈 (talked)",
+            _verdict_back,
+        ),
+        Act(
+            local(12, 10),
+            "A collaboration request",
+            "Carol asks 研发部: 协作需求",
+            _request_devices,
+        ),
+        Act(local(12, 11), "The head confirms", "Dave, head of 研发部: CONFIRM", _dave_confirms),
+        Act(local(13, 10), "Rework", "Bob: 完成 again", _rework),
+        Act(local(13, 11), "Accepted", "Alice: 验收通过", _accept),
         Act(local(14, 0), "Escalation", "Dave stays silent: the organiser is told", _nobody),
         Act(END, "Friday digest", "the executive's weekly digest", _nobody),
+        Act(
+            local(14, 17, 30),
+            "Alice closes the project",
+            "retrospective asked for, its report sent, the project archived",
+            _close(lang),
+        ),
     ]

@@ -16,11 +16,15 @@ from sqlalchemy.orm import Session
 from mailflow.clock import Clock
 from mailflow.config.schema import Config
 from mailflow.services.acceptance import plan_acceptance_reminders
+from mailflow.services.at_risk import plan_at_risk
+from mailflow.services.daily import plan_daily_updates
 from mailflow.services.digests import plan_digests
 from mailflow.services.escalations import plan_escalations
 from mailflow.services.followups import plan_reminders, plan_weekly
 from mailflow.services.minutes_mails import plan_minutes
 from mailflow.services.notices import plan_notices
+from mailflow.services.project_close import plan_project_archives, plan_project_close
+from mailflow.tracker.db import is_transient
 
 log = logging.getLogger("mailflow.plan")
 
@@ -33,7 +37,12 @@ PLANNERS: list[tuple[str, PlannerFn]] = [
     ("weekly", plan_weekly),
     ("escalations", plan_escalations),
     ("acceptance", plan_acceptance_reminders),
+    ("at_risk", plan_at_risk),
+    ("daily", plan_daily_updates),
     ("digests", plan_digests),
+    # Projects past their end date close (复盘 queued); closed projects are archived (归档).
+    ("projects", plan_project_close),
+    ("archives", plan_project_archives),
 ]
 
 
@@ -42,13 +51,32 @@ class Planner:
         self._config = config
         self._sessions = sessions
         self._clock = clock
+        self._failing: dict[str, str] = {}  # planner → its last error, logged once
+        self.failed: dict[str, int] = {}  # planner → passes it failed in
 
     def plan(self) -> dict[str, int]:
+        """Run every planner, each in its own transaction and its own error boundary: one that
+        raises is logged (once until it works again), its work rolled back and counted in
+        :attr:`failed`, and the planners after it still run. A database that cannot be reached (or
+        another transient database error) fails the whole pass instead: the job logs the outage
+        once, not once per planner."""
         counts: dict[str, int] = {}
         now = self._clock.now()
         for name, planner in PLANNERS:
-            with self._sessions() as session, session.begin():
-                counts[name] = planner(session, now, self._config)
+            try:
+                with self._sessions() as session, session.begin():
+                    counts[name] = planner(session, now, self._config)
+            except Exception as exc:  # the boundary: one planner, not the whole pass
+                if is_transient(exc):
+                    raise
+                text = f"{type(exc).__name__}: {exc}"
+                if self._failing.get(name) != text:
+                    log.exception("planner %s failed: %s", name, text)
+                self._failing[name] = text
+                self.failed[name] = self.failed.get(name, 0) + 1
+                continue
+            if self._failing.pop(name, None) is not None:
+                log.info("planner %s works again", name)
             if counts[name]:
                 log.info("planned %d %s mail(s)", counts[name], name)
         return counts

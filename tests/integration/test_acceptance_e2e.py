@@ -178,3 +178,130 @@ def test_a_delay_reason_is_filed_in_its_category(
     delayed = item(session_factory)
     assert delayed.status is ItemStatus.DELAYED
     assert (delayed.delay_category, delayed.delay_reason) == ("external", "供应商延迟交货")
+
+
+def awaiting_item(
+    cycle: Cycle, mailstack: MailStack, sessions: sessionmaker[Session], clock: SteppingClock
+) -> tuple[ActionItem, EmailMessage]:
+    """Alice's project meeting, Bob's item with Carol as acceptor, Bob's DONE: Carol's request."""
+    clock.current = datetime(2025, 3, 10, 1, 0, tzinfo=UTC)
+    meeting = EmailMessage()
+    meeting["From"], meeting["To"], meeting["Subject"] = ALICE, BOT, "MEETING: 验收演练"
+    meeting["Message-ID"] = "<drill@example.test>"
+    meeting.set_content(
+        "时间：2025-03-11 10:00-11:00\n参会人：张伟, carol@example.test\n"
+        "项目：演练\n验收人：Carol\n"
+    )
+    mailstack.send(meeting, ALICE, [BOT])
+    cycle.run()
+    clock.current = datetime(2025, 3, 11, 4, 0, tzinfo=UTC)
+    cycle.run()
+    notice = latest(cycle, ALICE, "验收演练")
+    mailstack.send(
+        reply(notice, ALICE, "行动项：\n1. 由张伟负责整理演练报告，3月14日前完成\n"), ALICE, [BOT]
+    )
+    cycle.run()
+    mailstack.send(reply(latest(cycle, BOB, "行动项"), BOB, "完成 报告已上传"), BOB, [BOT])
+    cycle.run()
+    found = item(sessions)
+    assert found.status is ItemStatus.AWAITING_ACCEPTANCE
+    return found, latest(cycle, CAROL, found.ref)
+
+
+def test_bad_verdicts_get_a_clear_answer_and_change_nothing(
+    config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+) -> None:
+    cycle = Cycle(config, mailstack, session_factory, clock)
+    first, request = awaiting_item(cycle, mailstack, session_factory, clock)
+    for line, said in (
+        ("验收不通过", "reason"),  # what is missing is required
+        ("MF-9999 ACCEPT", "no item MF-9999"),
+        (f"{first.ref} REJECT", "reason"),
+    ):
+        mailstack.send(reply(request, CAROL, line), CAROL, [BOT])
+        cycle.run()
+        answer = text(cycle.inbox(CAROL)[-1])
+        assert said in answer, (line, answer)
+        unchanged = item(session_factory)
+        assert unchanged.status is ItemStatus.AWAITING_ACCEPTANCE and unchanged.rework_count == 0
+    # Accepted once, a second ACCEPT is refused: the item is no longer awaiting acceptance.
+    mailstack.send(reply(request, CAROL, f"{first.ref} ACCEPT"), CAROL, [BOT])
+    cycle.run()
+    assert item(session_factory).status is ItemStatus.DONE
+    mailstack.send(reply(request, CAROL, f"{first.ref} REJECT 太晚了"), CAROL, [BOT])
+    cycle.run()
+    assert "not awaiting acceptance" in text(cycle.inbox(CAROL)[-1])
+    assert item(session_factory).status is ItemStatus.DONE
+
+
+def test_a_silent_acceptor_is_reminded_then_the_coordinator_told(
+    config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+) -> None:
+    cycle = Cycle(config, mailstack, session_factory, clock)
+    first, _ = awaiting_item(cycle, mailstack, session_factory, clock)
+    asked = len([m for m in cycle.inbox(CAROL) if first.ref in str(m["Subject"])])
+    clock.current = datetime(2025, 3, 12, 2, 0, tzinfo=UTC)  # one business day: not yet
+    cycle.run()
+    assert len([m for m in cycle.inbox(CAROL) if first.ref in str(m["Subject"])]) == asked
+    clock.current = datetime(2025, 3, 13, 2, 0, tzinfo=UTC)  # two business days: reminded
+    cycle.run()
+    reminders = [m for m in cycle.inbox(CAROL) if first.ref in str(m["Subject"])]
+    assert len(reminders) == asked + 1 and "2 business days" in text(reminders[-1])
+    before = len(cycle.inbox(ALICE))
+    clock.current = datetime(2025, 3, 17, 2, 0, tzinfo=UTC)  # four business days: Alice told
+    cycle.run()
+    told = [m for m in cycle.inbox(ALICE)[before:] if first.ref in str(m["Subject"])]
+    assert len(told) == 1 and "4 business days" in text(told[0])
+
+
+def test_files_attached_to_done_reach_the_acceptor(
+    config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+) -> None:
+    cycle = Cycle(config, mailstack, session_factory, clock)
+    clock.current = datetime(2025, 3, 10, 1, 0, tzinfo=UTC)
+    meeting = EmailMessage()
+    meeting["From"], meeting["To"], meeting["Subject"] = ALICE, BOT, "MEETING: 方案评审"
+    meeting["Message-ID"] = "<files@example.test>"
+    meeting.set_content("时间：2025-03-11 10:00-11:00\n参会人：张伟\n验收人：Carol\n")
+    mailstack.send(meeting, ALICE, [BOT])
+    cycle.run()
+    clock.current = datetime(2025, 3, 11, 4, 0, tzinfo=UTC)
+    cycle.run()
+    notice = latest(cycle, ALICE, "方案评审")
+    mailstack.send(reply(notice, ALICE, "行动项：由张伟负责方案初稿，3月14日前"), ALICE, [BOT])
+    cycle.run()
+    # Bob answers as Outlook does: text, an inline logo in his signature, and the deliverable.
+    done = reply(latest(cycle, BOB, "行动项"), BOB, "完成，初稿见附件")
+    done.add_alternative("<p>完成，初稿见附件</p><img src='cid:logo'>", subtype="html")
+    done.get_payload()[1].add_related(  # type: ignore[union-attr]
+        b"\x89PNG\r\n\x1a\nlogo",
+        maintype="image",
+        subtype="png",
+        cid="<logo>",
+        filename="logo.png",
+        disposition="inline",
+    )
+    pdf = b"%PDF-1.7\n" + bytes(range(256)) * 40
+    done.add_attachment(pdf, maintype="application", subtype="pdf", filename="方案初稿.pdf")
+    mailstack.send(done, BOB, [BOT])
+    cycle.run()
+    accepted = item(session_factory)
+    assert accepted.status is ItemStatus.AWAITING_ACCEPTANCE
+    # The deliverable names the file beside what Bob wrote; the logo is not a deliverable.
+    shown = str(accepted.deliverable)
+    assert "初稿见附件" in shown and shown.endswith("方案初稿.pdf") and "logo" not in shown
+    request = latest(cycle, CAROL, accepted.ref)
+    files = {
+        part.get_filename(): part.get_payload(decode=True) for part in request.iter_attachments()
+    }
+    assert files == {"方案初稿.pdf": pdf}
+    assert "方案初稿.pdf" in text(request)

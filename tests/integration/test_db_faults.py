@@ -4,8 +4,10 @@ PostgreSQL restarted under a daemon handling mail: every inbound message is reco
 every outbox row sent once afterwards, the outage is logged once (not once per retry) and
 ``mailflow status`` works. The SQLite database on a tmpfs that fills up: the mail that arrives
 meanwhile stays in the INBOX (neither lost nor quarantined), the failure is logged, and once space
-is freed the daemon handles it by itself, exactly once. Both need root (``pg_ctlcluster``,
-``mount``) and skip with the reason otherwise; both put the system back as they found it.
+is freed the daemon handles it by itself, exactly once. The PostgreSQL test runs its own cluster
+(``tests.fixtures.private_pg``: initdb in a temporary directory, a free port), never the machine's
+shared server; the SQLite test needs root (``mount``) and skips with the reason otherwise, and puts
+the system back as it found it.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from mailflow.devstack.audit import (
 from mailflow.devstack.fleet import Fleet, Pace, serve_env, wait_until
 from mailflow.tracker.db import upgrade
 from mailflow.tracker.models import InboundMessage
-from tests.fixtures.db import PostgresServer, _require_server
+from tests.fixtures.private_pg import PrivateCluster
 
 pytestmark = pytest.mark.integration
 
@@ -68,33 +70,13 @@ def _count(log: str, *needles: str) -> int:
 # --- PostgreSQL restarted -------------------------------------------------------------------
 
 
-def _pg_cluster() -> list[str]:
-    if shutil.which("pg_ctlcluster") is None:
-        pytest.skip("pg_ctlcluster is missing: cannot restart the PostgreSQL server")
-    if os.geteuid() != 0:
-        pytest.skip("restarting the PostgreSQL server needs root")
-    root = Path("/etc/postgresql")
-    versions = sorted(p.name for p in root.iterdir()) if root.is_dir() else []
-    if not versions:
-        pytest.skip("no cluster under /etc/postgresql to restart")
-    return ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main"]
-
-
-def _ensure_postgres_running(cluster: list[str], admin: Engine) -> None:
-    """Start the cluster if it is down, and wait (bounded) until it answers again."""
-    status = subprocess.run([*cluster, "status"], capture_output=True, timeout=30, check=False)
-    if status.returncode != 0:
-        subprocess.run([*cluster, "start"], capture_output=True, timeout=60, check=False)
-    wait_until(lambda: _answers(admin), 30, interval=0.2)
-
-
 def test_postgresql_restarted_under_a_serving_daemon(
-    mailstack: MailStack, tmp_path: Path, postgres_server: PostgresServer | str
+    mailstack: MailStack, tmp_path: Path, private_postgres: PrivateCluster
 ) -> None:
-    cluster = _pg_cluster()
-    server = _require_server(postgres_server)
+    # Our own cluster: the machine's shared PostgreSQL is never stopped or restarted.
+    cluster = private_postgres
+    server = cluster.server()
     url = server.create_migrated()
-    admin = create_engine(server.admin_url, poolclass=NullPool)
     # NullPool: every check opens a fresh connection, so the test's own reads survive the restart.
     engine = create_engine(url, poolclass=NullPool)
     before = [stop_request("pg-before", n) for n in range(3)]
@@ -112,24 +94,15 @@ def test_postgresql_restarted_under_a_serving_daemon(
             ), fleet.logs()
 
             # A plain restart is over before the daemon notices (pre-ping reconnects quietly)...
-            restart = subprocess.run(
-                [*cluster, "restart"], capture_output=True, text=True, timeout=60, check=False
-            )
-            assert restart.returncode == 0, restart.stderr
+            cluster.restart()
             assert wait_until(lambda: _answers(engine), 30, interval=0.2)
             # ...so restart it once more with an outage of a few seconds in the middle, while mail
             # arrives: the daemon, polling every second, must meet the database gone.
-            down = subprocess.run(
-                [*cluster, "stop"], capture_output=True, text=True, timeout=60, check=False
-            )
-            assert down.returncode == 0, down.stderr
+            cluster.stop()
             append_all(mailstack, (raw for _id, raw in during))
             assert wait_until(lambda: "failed" in daemon.log_text(), 15), fleet.logs()
             time.sleep(3)  # several retry periods of the poller and the flush job
-            up = subprocess.run(
-                [*cluster, "start"], capture_output=True, text=True, timeout=60, check=False
-            )
-            assert up.returncode == 0, up.stderr
+            cluster.start()
             # More work once it is back: mail and outbox rows.
             assert wait_until(lambda: _answers(engine), 30, interval=0.2)
             append_all(mailstack, (raw for _id, raw in after))
@@ -150,10 +123,11 @@ def test_postgresql_restarted_under_a_serving_daemon(
         result = audit(mailstack, engine, inbound_ids, tokens)
     finally:
         engine.dispose()
-        _ensure_postgres_running(cluster, admin)
-        admin.dispose()
+        if not cluster.running():
+            cluster.start()
         with contextlib.suppress(SQLAlchemyError):
             server.drop(url)
+        server.close()
     assert result.ok, "\n".join(result.lines())
     assert not result.answers.duplicates and not result.outbound.duplicates, result.lines()
     assert "outbox" in shown.lower(), shown

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import time
+import zipfile
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -38,14 +40,41 @@ EXPECTED = [
     "bot-done-from-bob",
     "carol-item-receipt",
     "bob-item-receipt",
+    "alice-acceptance-request",  # Bob's DONE waits for Alice, the project's acceptor
+    "alice-at-risk-prompt",  # Carol's item lags its time: Alice is to talk to her
+    "bot-reject-from-alice",
+    "bot-talked-from-alice",
+    "alice-item-receipt",
+    "bob-answer",  # sent back for rework, with the reason
+    "alice-item-receipt",
+    "bob-item-reminder",
     "dave-item-reminder",
+    "bot-request-from-carol",  # 协作需求 to 研发部
+    "dave-request-assignment",  # its head
+    "carol-answer",  # the requester's receipt
+    "bot-confirm-from-dave",
+    "dave-item-receipt",
+    "carol-answer",  # confirmed
     "carol-item-reminder",
+    "alice-at-risk-prompt",  # the request lags too
     "dave-item-reminder",
+    "bot-done-from-bob",
+    "bob-item-receipt",
+    "alice-acceptance-request",
+    "bot-accept-from-alice",
+    "alice-item-receipt",
+    "bob-answer",  # accepted
     "alice-escalation",
+    "dave-item-reminder",
     "carol-weekly-progress",
     "dave-weekly-progress",
     "carol-item-reminder",
     "exec-digest",
+    "bot-close-project-from-alice",
+    "alice-retro-request",
+    *[f"{who}-retro-report" for who in ("alice", "bob", "carol", "dave", "exec")],
+    "alice-answer",  # the close confirmed
+    "alice-archive-ready",
 ]
 
 
@@ -107,16 +136,45 @@ def test_replies_were_understood(played: tuple[Path, str, float]) -> None:
     assert "you will not attend" in answer and "出差" in answer
     minutes = _text(_load(out / "15-bob-official-minutes.eml"))
     assert "二季度预算批准" in minutes and "MF-0001" in minutes and "MF-0003" in minutes
-    escalation = _text(_load(out / "30-alice-escalation.eml"))
+    escalation = _text(_load(out / "51-alice-escalation.eml"))
     assert "MF-0003" in escalation
 
 
 def test_the_digest_is_also_a_web_page(played: tuple[Path, str, float]) -> None:
     out, _, _ = played
-    page = (out / "34-exec-digest.html").read_text(encoding="utf-8")
+    page = (out / "56-exec-digest.html").read_text(encoding="utf-8")
     assert page.lstrip().lower().startswith(("<!doctype html", "<html"))
     assert "MF-0003" in page, "the overdue item is in the digest"
-    assert sorted(p.name for p in out.glob("*.html")) == ["34-exec-digest.html"]
+    assert sorted(p.name for p in out.glob("*.html")) == ["56-exec-digest.html"]
+
+
+def test_the_project_goes_from_request_to_acceptance_retrospective_and_archive(
+    played: tuple[Path, str, float],
+) -> None:
+    out, _, _ = played
+    first = _text(_load(out / "27-alice-acceptance-request.eml"))
+    assert "MF-0001" in first and "预算表已上传共享盘" in first
+    assert "缺少分部门明细" in _text(_load(out / "32-bob-answer.eml"))  # sent back, and why
+    assert "MF-0001" in _text(_load(out / "50-bob-answer.eml"))  # accepted after rework
+    prompt = _text(_load(out / "28-alice-at-risk-prompt.eml"))
+    assert "MF-0002" in prompt and "TALKED" in prompt
+    request = _load(out / "37-dave-request-assignment.eml")
+    assert "测试设备" in str(request["Subject"]) and "CONFIRM" in _text(request)
+    digest = _text(_load(out / "56-exec-digest.eml"))
+    assert "At risk" in digest and "二季度规划" in digest  # at risk first, and the project line
+    report = _load(out / "63-exec-retro-report.eml")
+    assert [p.get_filename() for p in report.iter_attachments()] == [
+        "Retrospective report-二季度规划.html"
+    ]
+    archive = _load(out / "65-alice-archive-ready.eml")
+    [attached] = list(archive.iter_attachments())
+    assert attached.get_filename() == "跨部门协作-二季度规划.zip"
+    payload = attached.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    with zipfile.ZipFile(io.BytesIO(payload)) as zipped:
+        names = zipped.namelist()
+    assert "跨部门协作-二季度规划/index.html" in names
+    assert "跨部门协作-二季度规划/items.csv" in names
 
 
 def test_a_second_run_replaces_the_first(played: tuple[Path, str, float]) -> None:

@@ -164,9 +164,10 @@ def test_minutes_from_the_skeleton_reply_to_official_minutes_and_assignments(
     ended.run()
 
     items = _items(session_factory)
-    assert [(i.owner_email, i.due_date) for i in items.values()] == [
-        (BOB, date(2025, 3, 14)),
-        (CAROL, date(2025, 3, 20)),
+    assert [(i.owner_email, i.due_date, i.kind) for i in items.values()] == [
+        (BOB, date(2025, 3, 14), "action"),
+        (CAROL, date(2025, 3, 20), "action"),
+        (ALICE, date(2025, 3, 21), "issue"),  # the 争议 line: a tracked issue
     ]
     with session_factory() as session:
         decisions = list(session.scalars(select(Decision.text)))
@@ -192,7 +193,7 @@ def test_owner_commands_change_state_with_history_and_receipts(
     mailstack.send(_reply(_skeleton(ended), BOB, MINUTES_ZH), BOB, [BOT])
     ended.run()
     refs = list(_items(session_factory))
-    bob_ref, carol_ref = refs
+    bob_ref, carol_ref, _issue_ref = refs
     assignment = next(m for m in ended.inbox(CAROL) if carol_ref in _text(m))
 
     mailstack.send(_reply(assignment, CAROL, "CONFIRM\n60%"), CAROL, [BOT])
@@ -247,8 +248,9 @@ def test_correction_keeps_refs_and_lists_changes(
     ended.run()
 
     items = _items(session_factory)
-    bob_ref, carol_ref = list(first)
+    bob_ref, carol_ref, issue_ref = list(first)
     assert items[bob_ref].due_date == date(2025, 3, 17), "same ref, new due date"
+    assert items[issue_ref].status is ItemStatus.IN_PROGRESS, "the issue keeps its ref"
     assert items[carol_ref].status is ItemStatus.CANCELLED
     with session_factory() as session:
         versions = [(m.version, m.is_correction) for m in session.scalars(select(Minutes))]

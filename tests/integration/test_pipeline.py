@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import sqlite3
 from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.adapters.imap import ImapMailbox
@@ -23,6 +25,7 @@ from mailflow.inbound import apply as apply_module
 from mailflow.inbound import handlers
 from mailflow.inbound.pipeline import InboundPipeline
 from mailflow.tracker import repo
+from mailflow.tracker.db import is_transient
 from mailflow.tracker.models import InboundMessage
 from tests.conftest import SteppingClock
 
@@ -239,3 +242,51 @@ def test_a_duplicate_within_one_batch_is_filed_with_the_first(
     ]
     assert len(mailstack.messages(BOT, app_config.imap.folders.quarantine)) == 2
     assert len(mailstack.messages(BOT, app_config.imap.folders.processed)) == 2
+
+
+def test_a_transient_database_error_leaves_the_message_in_the_inbox(
+    app_config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A lock timeout or a lost connection is the database's trouble: the message is neither
+    quarantined nor recorded, stays in the INBOX and is applied by the next poll."""
+    calls: list[str] = []
+    real = handlers.HANDLERS["unknown"]
+
+    def locked_once(*args: object) -> apply_module.Outcome:
+        calls.append("x")
+        if len(calls) <= 2:  # the fast pass and the careful pass both meet it
+            raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setitem(handlers.HANDLERS, "unknown", locked_once)
+    mailstack.append(BOT, _mail("meets a lock"))
+    pipeline = InboundPipeline(app_config, session_factory, clock)
+    with _mailbox(app_config, mailstack) as mailbox:
+        mailbox.ensure_folders()
+        with pytest.raises(OperationalError):
+            pipeline.poll(mailbox)
+        assert _records(session_factory) == []
+        assert not mailstack.messages(BOT, app_config.imap.folders.quarantine)
+        assert len(mailstack.messages(BOT, "INBOX")) == 1
+        pipeline.poll(mailbox)
+    assert [outcome for _, _, outcome in _records(session_factory)] != ["quarantined"]
+    assert len(_records(session_factory)) == 1
+    assert not mailstack.messages(BOT, app_config.imap.folders.quarantine)
+
+
+def test_is_transient_tells_the_databases_trouble_from_the_datas() -> None:
+    class PgError(Exception):
+        def __init__(self, state: str) -> None:
+            super().__init__(state)
+            self.sqlstate = state
+
+    assert is_transient(OperationalError("x", {}, sqlite3.OperationalError("database is locked")))
+    assert is_transient(OperationalError("x", {}, PgError("40001")))  # serialization failure
+    assert is_transient(OperationalError("x", {}, PgError("08006")))  # connection failure
+    assert not is_transient(OperationalError("x", {}, PgError("54000")))  # index row too large
+    assert not is_transient(IntegrityError("x", {}, Exception("duplicate key")))
+    assert not is_transient(ValueError("a bug"))

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner, Result
 from icalendar import Calendar
+from sqlalchemy import select
 
 from mailflow.cli import main
 from mailflow.config.load import load_config
@@ -28,9 +29,10 @@ from mailflow.domain.minutes_parser import parse_minutes
 from mailflow.services.items import apply_item_commands
 from mailflow.services.meetings import apply_spec
 from mailflow.services.minutes import apply_minutes
+from mailflow.services.projects import project_named
 from mailflow.services.reports import find_meeting, list_items
 from mailflow.tracker import db as tracker_db
-from mailflow.tracker.models import Meeting, MeetingSource
+from mailflow.tracker.models import ActionItem, Meeting, MeetingSource
 from tests.conftest import offline_config_text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -275,19 +277,21 @@ def test_minutes_show_html_is_the_official_minutes(tracker: Tracker) -> None:
 def test_items_lists_and_filters(tracker: Tracker) -> None:
     everything = _run(tracker, "items")
     assert everything.exit_code == 0, everything.output
-    assert _refs(everything.stdout) == {"MF-0001", "MF-0002", "MF-0003", "MF-0004", "MF-0005"}
-    assert "准备预算" in everything.stdout and "5 item(s)" in everything.stdout
+    # MF-0004 is the planning minutes' DISPUTE, tracked as an issue (Alice's, due 14 March).
+    everything_refs = {"MF-0001", "MF-0002", "MF-0003", "MF-0004", "MF-0005", "MF-0006"}
+    assert _refs(everything.stdout) == everything_refs
+    assert "准备预算" in everything.stdout and "6 item(s)" in everything.stdout
 
     assert _refs(_run(tracker, "items", "--owner", "BOB@example.test").stdout) == {
         "MF-0001",
-        "MF-0005",
+        "MF-0006",
     }
     assert _refs(_run(tracker, "items", "--status", "done").stdout) == {"MF-0003"}
-    assert _refs(_run(tracker, "items", "--status", "cancelled").stdout) == {"MF-0005"}
-    assert _refs(_run(tracker, "items", "--department", "sales").stdout) == {"MF-0002", "MF-0004"}
-    assert _refs(_run(tracker, "items", "--department", "财务部").stdout) == {"MF-0001", "MF-0005"}
+    assert _refs(_run(tracker, "items", "--status", "cancelled").stdout) == {"MF-0006"}
+    assert _refs(_run(tracker, "items", "--department", "sales").stdout) == {"MF-0002", "MF-0005"}
+    assert _refs(_run(tracker, "items", "--department", "财务部").stdout) == {"MF-0001", "MF-0006"}
     # Due 14 March 2025 and still open: overdue. MF-0003 is done, MF-0002 is due in 2099.
-    assert _refs(_run(tracker, "items", "--overdue").stdout) == {"MF-0001"}
+    assert _refs(_run(tracker, "items", "--overdue").stdout) == {"MF-0001", "MF-0004"}
     both = _run(tracker, "items", "--overdue", "--owner", "carol@example.test")
     assert both.exit_code == 0 and _refs(both.stdout) == set()
 
@@ -310,8 +314,8 @@ def test_overdue_is_before_the_day_given(tracker: Tracker) -> None:
                 return [item.ref for item in list_items(session, overdue_on=day)]
 
             assert overdue(date(2025, 3, 14)) == [], "due today is not late yet"
-            assert overdue(date(2025, 3, 15)) == ["MF-0001"]
-            assert overdue(date(2099, 1, 16)) == ["MF-0001", "MF-0002"]
+            assert overdue(date(2025, 3, 15)) == ["MF-0001", "MF-0004"]
+            assert overdue(date(2099, 1, 16)) == ["MF-0001", "MF-0002", "MF-0004"]
     finally:
         engine.dispose()
 
@@ -322,11 +326,11 @@ def test_export_csv_keeps_the_bom_and_the_chinese(tracker: Tracker, tmp_path: Pa
     printed = _run(tracker, "items", "export", "--format", "csv", "--owner", "bob@example.test")
 
     assert written.exit_code == 0, written.output
-    assert "5 item(s) written" in written.stderr
+    assert "6 item(s) written" in written.stderr
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and not raw.startswith(b"\xef\xbb\xbf\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert [row["ref"] for row in rows] == ["MF-0001", "MF-0002", "MF-0003", "MF-0004", "MF-0005"]
+    assert [row["ref"] for row in rows] == [f"MF-000{n}" for n in range(1, 7)]
     first = rows[0]
     assert first["owner"] == "张伟" and first["department"] == "财务部"
     assert first["task"] == "准备预算" and first["meeting"] == "Quarterly planning 季度规划"
@@ -336,7 +340,7 @@ def test_export_csv_keeps_the_bom_and_the_chinese(tracker: Tracker, tmp_path: Pa
     assert printed.stdout.startswith("\ufeffref,")
     assert [r["ref"] for r in csv.DictReader(io.StringIO(printed.stdout[1:]))] == [
         "MF-0001",
-        "MF-0005",
+        "MF-0006",
     ]
 
 
@@ -344,7 +348,10 @@ def test_export_takes_the_filters_given_before_it(tracker: Tracker) -> None:
     result = _run(tracker, "items", "--overdue", "export", "--format", "csv")
 
     assert result.exit_code == 0, result.output
-    assert [r["ref"] for r in csv.DictReader(io.StringIO(result.stdout[1:]))] == ["MF-0001"]
+    assert [r["ref"] for r in csv.DictReader(io.StringIO(result.stdout[1:]))] == [
+        "MF-0001",
+        "MF-0004",
+    ]
 
 
 def test_export_ics_is_one_vtodo_per_item(tracker: Tracker, tmp_path: Path) -> None:
@@ -355,7 +362,7 @@ def test_export_ics_is_one_vtodo_per_item(tracker: Tracker, tmp_path: Path) -> N
     assert written.exit_code == 0, written.output
     calendar = Calendar.from_ical(out.read_bytes())
     todos = {str(todo["SUMMARY"]): todo for todo in calendar.walk("VTODO")}
-    assert len(todos) == 5
+    assert len(todos) == 6
     budget = todos["[MF-0001] 准备预算"]
     assert budget.decoded("DUE") == date(2025, 3, 14)
     assert str(budget["STATUS"]) == "NEEDS-ACTION"
@@ -365,3 +372,27 @@ def test_export_ics_is_one_vtodo_per_item(tracker: Tracker, tmp_path: Path) -> N
     assert printed.exit_code == 0, printed.output
     done = Calendar.from_ical(printed.stdout_bytes).walk("VTODO")
     assert [str(todo["STATUS"]) for todo in done] == ["COMPLETED"]
+
+
+def test_projects_lists_each_project_with_its_items_by_state(tracker: Tracker) -> None:
+    engine = tracker_db.make_engine(tracker.config.database.url)
+    try:
+        with tracker_db.make_session_factory(engine)() as session, session.begin():
+            now = datetime(2025, 3, 12, 9, 0, tzinfo=SHANGHAI)
+            launch = project_named(session, "新产品发布", coordinator="alice@example.test", now=now)
+            launch.lead_department = "研发部"
+            project_named(session, "Office move", coordinator="carol@example.test", now=now)
+            items = {i.ref: i for i in session.scalars(select(ActionItem))}
+            for ref in ("MF-0001", "MF-0002", "MF-0003"):
+                items[ref].project_id = launch.id
+            items["MF-0002"].at_risk_since = now
+    finally:
+        engine.dispose()
+    result = _run(tracker, "projects")
+    assert result.exit_code == 0, result.output
+    lines = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if "│" in line}
+    # MF-0001 is open and overdue, MF-0002 open and at risk, MF-0003 done.
+    cells = [c.strip() for c in lines["新产品发布"].split("│")[1:-1]]
+    assert cells == ["新产品发布", "alice@example.test", "研发部", "-", "2", "1", "1", "0", "1"]
+    assert [c.strip() for c in lines["Office move"].split("│")[5:-1]] == ["0"] * 5
+    assert "2 project(s)" in result.stdout

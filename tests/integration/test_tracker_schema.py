@@ -65,7 +65,7 @@ def test_migrations_create_exactly_the_models_schema(db_url: URL) -> None:
         assert current_revision(engine) is None
         assert not is_up_to_date(engine)
         upgrade(engine)
-        assert current_revision(engine) == head_revision() == "0008"
+        assert current_revision(engine) == head_revision() == "0009"
         assert is_up_to_date(engine)
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})

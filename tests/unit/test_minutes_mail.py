@@ -477,7 +477,7 @@ def test_the_minutes_receipt_lists_items_and_every_problem(locale: str) -> None:
     _, text, markup = render("minutes_receipt", locale)
 
     still = "the rest of the minutes still apply" if locale == "en" else "其余内容仍然有效"
-    counts = "2 decisions, 2 action items, 0 disputes" if locale == "en" else "决议 2 条"
+    counts = "2 decisions, 2 action items, 0 issues and risks" if locale == "en" else "决议 2 条"
     for body in both(text, markup):
         assert still in body and counts in body
         assert "MF-0042" in body and "MF-0043" in body and "Bob Li" in body

@@ -88,7 +88,7 @@ def test_every_mail_kind_is_written_in_traditional_chinese(kind: str) -> None:
         ("answer", "", ["的回覆情形：參加 1 人，待定 1 人，不參加 1 人。"]),
         ("minutes_skeleton", "請提交會議紀錄", ["待辦事項：", "完成期限：", "交付成果："]),
         ("minutes_reminder", "會議紀錄逾期未交", ["請您以會議召集人的身分儘快提交"]),
-        ("minutes_receipt", "會議紀錄已登錄", ["決議 2 條，待辦事項 2 項，爭議事項 0 項"]),
+        ("minutes_receipt", "會議紀錄已登錄", ["決議 2 條，待辦事項 2 項，問題與風險 0 項"]),
         ("official_minutes", "會議紀錄", ["出席人員", "待辦事項", "下次會議"]),
         ("item_assignment", "請確認您的待辦事項", ["以下 2 項待辦事項的負責人"]),
         ("item_receipt", "待辦事項已更新", ["已執行您郵件中的以下指令", "英文指令同樣有效"]),

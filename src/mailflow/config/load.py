@@ -20,6 +20,7 @@ from mailflow.config.people import PersonRecord, check_people, person_from_table
 from mailflow.config.schedule import read_schedule
 from mailflow.config.schema import (
     AUTHS,
+    ArchiveSettings,
     Config,
     DatabaseSettings,
     Folders,
@@ -100,6 +101,7 @@ def _build(
         meetings=_meetings(root.table("meetings")),
         logging=_logging(root.table("logging")),
         metrics=_metrics(root.table("metrics")),
+        archive=_archive(root.table("archive"), base_dir),
         templates_dir=templates_dir,
     )
     root.finish()
@@ -373,5 +375,14 @@ def _logging(t: Table) -> LoggingSettings:
 
 def _metrics(t: Table) -> MetricsSettings:
     settings = MetricsSettings(port=t.integer("port", 0, low=0, high=65535))
+    t.finish()
+    return settings
+
+
+def _archive(t: Table, base_dir: Path) -> ArchiveSettings:
+    settings = ArchiveSettings(
+        dir=t.file_path("dir", base_dir) or base_dir / "archives",
+        mail_max_bytes=t.integer("mail_max_bytes", ArchiveSettings.mail_max_bytes, low=0),
+    )
     t.finish()
     return settings

@@ -58,6 +58,11 @@ def read_schedule(t: Table) -> ScheduleSettings:
         acceptance_reminder_business_days=t.integer(
             "acceptance_reminder_business_days", d.acceptance_reminder_business_days, high=30
         ),
+        at_risk_lag_points=t.integer("at_risk_lag_points", d.at_risk_lag_points, low=1, high=100),
+        talk_within_hours=t.integer("talk_within_hours", d.talk_within_hours, low=1, high=240),
+        urgent_request_reminder_hours=t.integer(
+            "urgent_request_reminder_hours", d.urgent_request_reminder_hours, low=1, high=72
+        ),
         poll_interval_seconds=t.integer("poll_interval_seconds", d.poll_interval_seconds),
         plan_interval_seconds=t.integer("plan_interval_seconds", d.plan_interval_seconds),
         flush_interval_seconds=t.integer("flush_interval_seconds", d.flush_interval_seconds),

@@ -212,6 +212,15 @@ class ScheduleSettings:
     # an acceptor who has not answered in this many business days is reminded, then escalated.
     rework_business_days: int = 3
     acceptance_reminder_business_days: int = 2
+    # At risk (进度滞后): an open item whose progress lags the elapsed share of its time by more
+    # than this many points; its coordinator must record a talk with the owner (约谈) within
+    # ``talk_within_hours`` or the owner's executive is told.
+    at_risk_lag_points: int = 20
+    talk_within_hours: int = 24
+    # Collaboration requests (协作需求单): an urgent request its receiver has not answered
+    # (CONFIRM/REASSIGN/DECLINE or any update) is reminded after this many hours; a normal or
+    # low one on the next business day, at ``notice_send_time``.
+    urgent_request_reminder_hours: int = 4
     poll_interval_seconds: int = 30
     plan_interval_seconds: int = 60
     flush_interval_seconds: int = 10
@@ -265,6 +274,15 @@ class MetricsSettings:
 
 
 @dataclass(frozen=True)
+class ArchiveSettings:
+    """Where a project's archive (归档) is written when it closes, and the largest one mailed to
+    its coordinator as an attachment (a larger one is named by its path instead)."""
+
+    dir: Path = Path("archives")
+    mail_max_bytes: int = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
 class Config:
     mail: MailSettings
     imap: ImapSettings
@@ -275,5 +293,6 @@ class Config:
     meetings: MeetingSettings = field(default_factory=MeetingSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    archive: ArchiveSettings = field(default_factory=ArchiveSettings)
     templates_dir: Path | None = None
     source: Path | None = None

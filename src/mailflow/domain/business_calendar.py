@@ -22,6 +22,7 @@ class BusinessCalendar:
         self._extra_holidays = frozenset(settings.extra_holidays)
         self._extra_working = frozenset(settings.extra_working_days)
         self._weekend = frozenset(WEEKDAYS.index(day) for day in settings.weekend)
+        self._known: dict[date, bool] = {}
 
     @cached_property
     def _public(self) -> holidays.HolidayBase | None:
@@ -31,6 +32,16 @@ class BusinessCalendar:
         return holidays.country_holidays(self._settings.country, subdiv=self._settings.subdivision)
 
     def is_business_day(self, day: date) -> bool:
+        """Whether ``day`` is worked; remembered, since every planning pass asks about the same
+        weeks (the holidays package's lookup is most of a pass's date arithmetic otherwise)."""
+        known = self._known.get(day)
+        if known is None:
+            if len(self._known) > _KNOWN_DAYS:
+                self._known.clear()
+            known = self._known[day] = self._is_business_day(day)
+        return known
+
+    def _is_business_day(self, day: date) -> bool:
         if day in self._extra_working:
             return True
         if day in self._extra_holidays:
@@ -84,6 +95,10 @@ class BusinessCalendar:
         if inclusive and self.is_business_day(day):
             return day
         return self.add_business_days(day, 1)
+
+
+# Days remembered per calendar before the memory starts again (decades of dates: a few MB).
+_KNOWN_DAYS = 20_000
 
 
 @lru_cache(maxsize=8)

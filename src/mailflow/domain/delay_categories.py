@@ -75,3 +75,9 @@ def delay_category(reason: str) -> DelayCategory:
         if words.search(text):
             return category
     return "other"
+
+
+def delay_label(category: str, wording: str) -> str:
+    """How ``category`` reads in ``wording`` (en, zh_CN, zh_TW); an unknown one as stored."""
+    table = LABELS.get(wording) or LABELS["zh_CN" if wording.lower().startswith("zh") else "en"]
+    return table.get(category, category)

@@ -15,10 +15,14 @@ delay      ``DELAY 2025-03-20 <reason>``         ``延期 3月20日 <原因>`` `
                                                  ``延后 …`` ``完成时间：3月20日 <原因>``
 decline    ``DECLINE <reason>``                  ``拒绝 <原因>`` ``婉拒 <原因>``
 reassign   ``REASSIGN @bob``                     ``转交 @bob`` ``改派 张伟`` ``负责人：张伟``
+                                                 ``转派 @bob`` (a request, inside its department)
 note       ``NOTE <text>``                       ``备注 <内容>``
 accept     ``ACCEPT``                            ``验收通过`` ``通过验收`` ``验收合格``
 reject     ``REJECT <what is missing>``          ``验收不通过 <原因>`` ``返工 <原因>``
 acceptor   ``ACCEPTOR @carol``                   ``验收人：王芳``
+talked     ``TALKED <what was agreed>``          ``已约谈 <内容>`` ``约谈 <内容>``
+resolve    ``RESOLVED [note]`` (an issue)        ``已解决 [说明]`` (``已解決``)
+escalate   ``ESCALATE <reason>`` (an issue)      ``需升级 <原因>`` (``需升級``)
 =========  ====================================  ==================================
 
 Traditional Chinese (``確認``, ``已完成``, ``進度 60%``, ``延期 下週三 廠商延遲``,
@@ -80,6 +84,9 @@ Verb = Literal[
     "accept",
     "reject",
     "acceptor",
+    "talked",
+    "resolve",
+    "escalate",
 ]
 
 _WORDS: dict[str, Verb] = {"confirm": "confirm", "confirmed": "confirm", "确认": "confirm"}
@@ -88,6 +95,8 @@ _WORDS |= {"完成": "done", "完成了": "done", "已经完成": "done"}
 _WORDS |= {"已完成": "done", "progress": "progress", "进度": "progress", "delay": "delay"}
 _WORDS |= {"延期": "delay", "decline": "decline", "拒绝": "decline", "reassign": "reassign"}
 _WORDS |= {"转交": "reassign", "改派": "reassign", "note": "note", "备注": "note"}
+# A department head passing a collaboration request on inside the department: 转派 / 轉派.
+_WORDS |= {"转派": "reassign"}
 # Words Taiwan uses for the same commands (as simplified() reads them): 延後 a delay, 婉拒 a
 # polite decline, 負責人：<name> a new owner, 完成時間：<date> <reason> a new due date.
 _WORDS |= {"延后": "delay", "婉拒": "decline", "负责人": "reassign", "完成时间": "delay"}
@@ -98,6 +107,12 @@ _WORDS |= {"验收合格": "accept", "reject": "reject", "rejected": "reject"}
 _WORDS |= {"验收不通过": "reject", "验收不合格": "reject", "退回返工": "reject", "返工": "reject"}
 # Who accepts the item's deliverable (the organiser names them): ACCEPTOR @carol / 验收人：王芳.
 _WORDS |= {"acceptor": "acceptor", "验收人": "acceptor"}
+# The coordinator's record of a talk with the owner of an at-risk item (约谈): TALKED / 已约谈.
+_WORDS |= {"talked": "talked", "已约谈": "talked", "约谈": "talked", "已面谈": "talked"}
+# An issue from the minutes (问题与风险) is resolved, or escalated to the owner's executive with a
+# reason (需升级); see services.issues. RESOLVED on an action item is its DONE.
+_WORDS |= {"resolved": "resolve", "resolve": "resolve", "已解决": "resolve"}
+_WORDS |= {"escalate": "escalate", "需升级": "escalate", "需要升级": "escalate"}
 _EN = "|".join(sorted((w for w in _WORDS if w.isascii()), key=len, reverse=True))
 _ZH = "|".join(sorted((w for w in _WORDS if not w.isascii()), key=len, reverse=True))
 # An English keyword must end its word ("Noted" is not NOTE); a Chinese one needs no boundary.
@@ -253,10 +268,13 @@ class _Reader:
             if isinstance(named, Problem):
                 return named
             return ItemCommand("acceptor", ref, named.args, line)
-        if verb in ("decline", "note", "reject") and not argument:
+        if verb in ("decline", "note", "reject", "escalate") and not argument:
             code = {"decline": "decline_no_reason", "reject": "reject_no_reason"}
+            code |= {"escalate": "escalate_no_reason"}
             return problem(code.get(verb, "empty_note"), line)
-        key = {"decline": "reason", "note": "text", "reject": "reason"}.get(verb, "note")
+        key = {"decline": "reason", "note": "text", "reject": "reason", "escalate": "reason"}.get(
+            verb, "note"
+        )
         return ItemCommand(verb, ref, {key: argument} if argument else {}, line)
 
     def _progress(self, value: str, note: str, ref: str | None, line: str) -> ItemCommand | Problem:

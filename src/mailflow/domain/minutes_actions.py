@@ -109,7 +109,14 @@ def parse_item(
     for a numbered line elsewhere and ``text`` for running text (see the module docstring).
     """
     fields = _split(body)
-    owned = _owner(fields, people, line, required=kind == "action", context=context)
+    owned = _owner(
+        fields,
+        people,
+        line,
+        required=kind == "action",
+        context=context,
+        keep_subject=kind == "dispute",
+    )
     if isinstance(owned, Problem):
         return ParsedItem(None, [owned])
     owners, parts, assigned = owned
@@ -254,7 +261,8 @@ def _due_after_by(
 def _split(body: str) -> _Fields:
     fields = _Fields()
     for part in _PARTS.split(body):
-        labels = list(_LABEL.finditer(part))
+        # Labels are matched in Simplified (same positions), so 負責人：/截止時間： count too.
+        labels = list(_LABEL.finditer(simplified(part)))
         head = part[: labels[0].start()] if labels else part
         if head.strip():
             fields.parts.append(head.strip())
@@ -266,7 +274,13 @@ def _split(body: str) -> _Fields:
 
 
 def _owner(
-    fields: _Fields, people: People, line: str, *, required: bool, context: str
+    fields: _Fields,
+    people: People,
+    line: str,
+    *,
+    required: bool,
+    context: str,
+    keep_subject: bool = False,
 ) -> tuple[list[Named], list[str], bool] | Problem:
     """The owner and the others named with them, the parts without them, and whether the
     owner was plainly assigned; or the problem."""
@@ -289,7 +303,9 @@ def _owner(
         unknown = [(i, c) for i, c in cues if c is not None]
         for index, cue in (known or unknown)[:1]:
             named = [cue.named, *cue.others]
-            parts[index] = _without_cue(parts[index], cue)
+            written, parts[index] = parts[index], _without_cue(parts[index], cue)
+            if keep_subject:
+                parts[index] = _with_subject(written[: cue.start], parts[index])
             assigned = cue.strong
     if context != "text":
         # "Prepare the budget — @bob — @alice": a part that is only names names the owners.
@@ -360,6 +376,15 @@ def _without_cue(text: str, cue: OwnerCue) -> str:
     if cue.keep == "tail" and not clean_task(after):
         return before
     return after
+
+
+def _with_subject(before: str, task: str) -> str:
+    """An issue's text keeps what it is about, written before its owner ("供应商交期不稳定，由李娜
+    负责协调" is about the supplier), which an action's task drops as a report."""
+    subject = before.strip(" ,，;；、")
+    if not subject or subject in task:
+        return task
+    return f"{subject}{'，' if is_chinese(subject) else ', '}{task}" if task else subject
 
 
 _VERB_FIRST = re.compile(r"(?:跟进|跟踪|追踪|落实|审核|审阅|协助|对接|联系|处理|推进|督办|统筹)")

@@ -68,6 +68,9 @@ KEYWORDS: dict[Kind, tuple[str, ...]] = {
         *("parking lot", "unresolved", "open items"),
         *("争议", "争议事项", "待决事项", "遗留问题", "未决事项", "待定事项", "待讨论事项"),
         *("待议事项", "问题与风险", "风险与问题", "待解决问题", "待确认事项"),
+        # Issues and risks, tracked 进行中 → 已解决 / 需升级 (:mod:`mailflow.services.issues`).
+        *("issue", "issues", "risk", "risks", "issues and risks", "risks and issues"),
+        *("问题", "风险", "风险点", "主要风险"),
     ),
     "next": (
         *("next", "next meeting", "next sync", "next review", "next call", "next check-in"),

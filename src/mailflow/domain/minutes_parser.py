@@ -8,8 +8,10 @@ Minutes are read the way people write them, in any mix (details in the modules n
 
 - lines, bullets, numbering, headings, sections and tables: :mod:`mailflow.domain.minutes_lines`;
 - keyword lines, mailflow's documented syntax: ``DECISION:`` / ``决议：``, ``ACTION:`` /
-  ``行动项：``, ``DISPUTE:`` / ``争议：``, ``NEXT:`` / ``下次会议：``, ``ATTENDEES:`` / ``出席：``,
-  ``INFO:`` / ``备注：``;
+  ``行动项：``, ``DISPUTE:`` / ``争议：`` (also ``ISSUE:`` / ``RISK:`` / ``问题：`` / ``风险：``),
+  ``NEXT:`` / ``下次会议：``, ``ATTENDEES:`` / ``出席：``, ``INFO:`` / ``备注：``;
+- issue and risk rows of action tables (a 类型 column saying 风险, or a table under 问题与风险):
+  :mod:`mailflow.domain.minutes_issues`;
 - headings and the lines under them: 一、会议决议 / 二、待办事项 / 三、遗留问题 / 下次会议安排,
   Decisions / Action items / Next steps / Open issues / Next meeting;
 - action tables by what their columns mean: :mod:`mailflow.domain.minutes_tables`;
@@ -35,6 +37,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from mailflow.domain.business_calendar import BusinessCalendar
 from mailflow.domain.directory import Directory, Resolution, normalise
@@ -42,6 +45,7 @@ from mailflow.domain.due_dates import cuttable, fold, parse_due, parse_moment
 from mailflow.domain.minutes import ActionSpec, MinutesDoc, NextMeetingSpec, Problem
 from mailflow.domain.minutes_actions import ParsedItem, clean_task, due_notes, parse_item
 from mailflow.domain.minutes_cues import find_cue, is_ownerless_task, is_standing_duty
+from mailflow.domain.minutes_issues import is_issue_row, read_issue_row
 from mailflow.domain.minutes_lines import Entry, split_entries
 from mailflow.domain.minutes_tables import Table, read_table, status_of
 from mailflow.domain.owners import Named, People, describe, people_of
@@ -268,7 +272,11 @@ def _table(entry: Entry, table: Table, reader: _Reader, found: _Collected) -> No
     if actions is None:
         return
     for cells, line in actions.rows:
-        parsed = _row(cells, line, reader)
+        if is_issue_row(cells, entry.section):
+            read = partial(reader.item, kind="dispute", context="list")
+            parsed = read_issue_row(cells, line, read)
+        else:
+            parsed = _row(cells, line, reader)
         if parsed is not None:
             found.take(parsed)
 

@@ -39,6 +39,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         *("工作项目", "行动项目", "任务名称", "事项名称", "工作任务及要求"),
         *("工作任务", "任务内容", "事项内容", "行动事项", "具体事项", "跟进事项", "主要工作"),
         *("工作安排", "改进措施", "措施", "内容", "议定事项", "落实事项", "任务描述", "问题"),
+        *("描述", "风险描述", "风险事项", "issue", "risk"),
         *("action", "action item", "action items", "task", "tasks", "item", "to do", "todo"),
         *("what", "description", "activity", "next step", "next steps", "follow-up", "topic"),
     ),
@@ -77,6 +78,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         *("status", "progress", "state"),
     ),
     "notes": ("备注", "说明", "notes", "note", "remarks", "remark", "comments", "comment"),
+    # Whether a row is an action or an issue/risk (类型: 问题/风险, see domain.minutes_issues).
+    "kind": ("类型", "类别", "事项类型", "分类", "type", "category", "item type"),
 }
 _BY_WORD = {word: meaning for meaning, words in COLUMNS.items() for word in words}
 _LONGEST_FIRST = [w for w in sorted(_BY_WORD, key=len, reverse=True) if len(w) >= 2]
@@ -143,7 +146,9 @@ def cells_of(line: str) -> list[str] | None:
         if len(cells) == 2 and _LIST_MARK.match(cells[0]):
             return None  # "1.<tab>…": Word's numbered paragraph, not a row
         return cells
-    if len(_PIPE.findall(stripped)) >= 2 or (stripped[:1] in "|｜" and stripped[-1:] in "|｜"):
+    # ``stripped[:1] in "|｜"`` is also true of "": a blank line would join two tables.
+    edged = bool(stripped) and stripped[:1] in "|｜" and stripped[-1:] in "|｜"
+    if len(_PIPE.findall(stripped)) >= 2 or edged:
         inner = stripped
         if inner[:1] in "|｜":
             inner = inner[1:]

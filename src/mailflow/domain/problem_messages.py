@@ -190,6 +190,14 @@ _TEXTS |= {
         "验收不通过需要写明原因",
         "请写：验收不通过 <原因>，例如：验收不通过 报告缺少二季度数据；负责人会收到原因并返工。",
     ),
+    "escalate_no_reason": (
+        "ESCALATE needs a reason",
+        "Write ESCALATE <reason>, e.g. MF-0042 ESCALATE the vendor will not commit to a date; "
+        "the owner's executive gets the issue with the reason.",
+        "需升级需要写明原因",
+        "请写：需升级 <原因>，例如：MF-0042 需升级 供应商无法承诺交期；"
+        "负责人的主管会收到问题和原因。",
+    ),
     "decline_no_reason": (
         "DECLINE needs a reason",
         "Write DECLINE <reason>, e.g. DECLINE not my department; the organiser will reassign it.",

@@ -21,13 +21,18 @@ from mailflow.inbound.classify import Classification
 from mailflow.inbound.mail import InboundMail
 
 Destination = Literal["processed", "quarantine", "inbox"]
+# The InboundOutcome values, so a handler cannot name an outcome the inbound record refuses;
+# "duplicate" is the pipeline's own (a message already recorded: no new record is written).
+OutcomeName = Literal[
+    "applied", "ignored", "left_for_person", "refused", "quarantined", "duplicate"
+]
 
 
 @dataclass(frozen=True)
 class Outcome:
     """What was done with a message and where it is filed afterwards."""
 
-    outcome: str
+    outcome: OutcomeName
     destination: Destination
     detail: str = ""
     details: dict[str, Any] = field(default_factory=dict)

@@ -26,6 +26,8 @@ Kind = Literal[
     "reply",
     "minutes",
     "meeting_request",
+    "collab_request",
+    "project_command",
     "unknown",
 ]
 
@@ -54,10 +56,12 @@ def _registry() -> tuple[Classifier, ...]:
     from mailflow.inbound.classifiers import (
         auto_reply,
         bounce,
+        collab_request,
         itip,
         meeting_request,
         minutes,
         minutes_content,
+        project_command,
         reply,
         reports,
     )
@@ -68,8 +72,10 @@ def _registry() -> tuple[Classifier, ...]:
         auto_reply.classify,
         itip.classify,
         reply.classify,
+        project_command.classify,  # CLOSE PROJECT / 项目结束：, before minutes' loose words
         minutes.classify,
         meeting_request.classify,
+        collab_request.classify,  # REQUEST: / 协作需求： (协作需求单)
         minutes_content.classify,  # reads the body: only what no header told apart
     )
 

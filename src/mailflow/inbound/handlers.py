@@ -19,7 +19,9 @@ from mailflow.inbound.intake_handlers import take_calendar_invite, take_meeting_
 from mailflow.inbound.machine_handlers import take_bounce
 from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.minutes_handlers import take_minutes_mail
+from mailflow.inbound.project_handlers import take_project_command
 from mailflow.inbound.reply_handlers import refuse, take_calendar_reply, take_counter, take_reply
+from mailflow.inbound.request_handlers import take_collab_request
 
 # Machine mail is never acted on for a person, and unknown mail only waits for one: neither needs
 # an authenticated sender.
@@ -37,6 +39,8 @@ HANDLERS: dict[str, Handler] = {
     "reply": take_reply,
     "minutes": take_minutes_mail,
     "meeting_request": take_meeting_mail,
+    "project_command": take_project_command,
+    "collab_request": take_collab_request,
     "unknown": leave_for_person,
 }
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from mailflow.config.schema import CalendarSettings, Config
 from mailflow.domain.business_calendar import BusinessCalendar
+from mailflow.domain.collab_request import parse_request, request_json
 from mailflow.domain.directory import Directory
 from mailflow.domain.item_commands import parse_item_commands
 from mailflow.domain.minutes import ActionSpec, MinutesDoc
@@ -30,6 +31,7 @@ from mailflow.inbound.itip import parse_itip
 from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.minutes_source import minutes_source
 from mailflow.inbound.reply_text import new_text
+from mailflow.inbound.request_mail import request_text
 
 
 def _mail_date(mail: InboundMail, fallback: datetime) -> datetime:
@@ -163,4 +165,15 @@ def inspect_message(
         report["commands"] += [
             {"verb": c.verb, "ref": c.ref, "args": dict(c.args)} for c in items.commands
         ]
+    if found.kind == "collab_request":
+        report["request"] = request_json(
+            parse_request(
+                mail.subject,
+                request_text(mail.message),
+                sender=mail.sender,
+                directory=directory,
+                now=local,
+                calendar=calendar,
+            )
+        )
     return report

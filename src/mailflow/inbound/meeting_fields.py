@@ -42,6 +42,20 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "timezone": ("timezone", "time zone", "tz", "时区"),
     "project": ("project", "项目", "所属项目", "项目名称", "專案", "項目"),
     "acceptor": ("acceptor", "accepted by", "验收人", "驗收人"),
+    "coordinator": ("coordinator", "project coordinator", "协调人", "项目协调人", "協調人"),
+    "lead_department": (
+        *("lead department", "leading department", "lead dept", "owner department"),
+        *("牵头部门", "主导部门", "发起部门", "牽頭部門", "主導部門", "發起部門"),
+    ),
+    "daily_update": (
+        *("daily update", "daily updates", "daily report", "daily progress", "daily standup"),
+        *("每日进展", "每日汇报", "日报", "每日進展", "每日匯報", "日報", "每日进度"),
+    ),
+    "project_end": (
+        *("project end", "project ends", "project end date", "project deadline"),
+        *("项目结束", "项目结束日期", "项目截止", "项目截止日期", "项目完成日期"),
+        *("專案結束", "專案結束日期", "專案截止日期"),
+    ),
     "description": (
         *("description", "notes", "note", "details", "purpose"),
         *("说明", "备注", "描述", "会议说明", "目的", "会议目的"),

@@ -25,7 +25,10 @@ from datetime import datetime, timedelta
 from email.message import Message
 from email.utils import parseaddr
 
+from mailflow.config.schema import CalendarSettings
+from mailflow.domain.business_calendar import BusinessCalendar
 from mailflow.domain.directory import Directory
+from mailflow.domain.due_dates import parse_due
 from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
 from mailflow.domain.meeting_draft import (
     MeetingDraft,
@@ -162,6 +165,7 @@ def parse_meeting_text(
         problems.extend([problem] if problem else [])
         if people:
             extra["acceptor"] = people[0].email
+    _project_fields(fields, directory, now, extra, problems)
     if times is not None and title:
         draft.spec = MeetingSpec(
             uid=uid,
@@ -180,6 +184,53 @@ def parse_meeting_text(
             extra=extra,
         )
     return draft
+
+
+_DAILY_TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：点點]\s*(?P<m>\d{2})")
+_DAILY_OFF = re.compile(r"\b(?:off|none|no)\b|关闭|關閉|不需要|取消|无|無", re.IGNORECASE)
+
+
+def _project_fields(
+    fields: Fields,
+    directory: Directory,
+    now: datetime,
+    extra: dict[str, str],
+    problems: list[Problem],
+) -> None:
+    """The project's coordinator, lead department and end date, when the mail names them."""
+    if (text := fields.text("coordinator")) is not None:
+        people, problem = resolve_token(text, directory, where="coordinator")
+        problems.extend([problem] if problem else [])
+        if people:
+            extra["coordinator"] = people[0].email
+    if (text := fields.text("lead_department")) is not None and text.strip():
+        extra["lead_department"] = " ".join(text.split())[:200]
+    if (text := fields.text("daily_update")) is not None and text.strip():
+        at = _DAILY_TIME.search(text)
+        if at is not None and int(at["h"]) < 24 and int(at["m"]) < 60:
+            extra["daily_update_at"] = f"{int(at['h']):02d}:{at['m']}"
+        elif _DAILY_OFF.search(text):
+            extra["daily_update_at"] = "off"
+        else:
+            problems.append(
+                Problem(
+                    "daily update",
+                    f"“{text.strip()[:60]}” is not a time of day",
+                    "Daily update: 17:30 / 每日进展：17:30 (or “off” / 关闭)",
+                )
+            )
+    if (text := fields.text("project_end")) is not None and text.strip():
+        due = parse_due(text, now=now, calendar=BusinessCalendar(CalendarSettings()))
+        if due is None:
+            problems.append(
+                Problem(
+                    "project end",
+                    f"“{text.strip()[:60]}” is not a date",
+                    "Project end: 2025-06-30 / 项目结束：6月30日",
+                )
+            )
+        else:
+            extra["project_end"] = due.day.isoformat()
 
 
 def _times(

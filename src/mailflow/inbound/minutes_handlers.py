@@ -22,6 +22,7 @@ from mailflow.domain.minutes_parser import parse_minutes
 from mailflow.domain.minutes_response import MinutesResponse
 from mailflow.inbound.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.classify import Classification
+from mailflow.inbound.deliverables import attached_files
 from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.minutes_source import minutes_source, system_notes
 from mailflow.outbound import answer_texts as texts
@@ -29,6 +30,7 @@ from mailflow.outbound import outbox
 from mailflow.outbound.answer import answer_payload
 from mailflow.outbound.items_mail import item_receipt_payload
 from mailflow.services.acceptance import request_acceptance, tell_owner_of_verdict
+from mailflow.services.issues import tell_escalation
 from mailflow.services.items import apply_item_commands
 from mailflow.services.minutes import (
     apply_minutes,
@@ -39,11 +41,12 @@ from mailflow.services.minutes import (
 from mailflow.services.minutes_mails import announce_minutes, assign, item_row
 from mailflow.services.readers import directory_of
 from mailflow.services.replies import answer, is_automatic, locale_of
+from mailflow.services.requests import announce as announce_requests
 from mailflow.tracker import repo
 from mailflow.tracker.models import Meeting, MeetingStatus
 
 MINUTES_KINDS = {"minutes_skeleton", "minutes_receipt", "minutes_reminder", "official_minutes"}
-ITEM_KINDS = {"item_assignment", "item_receipt", "acceptance_request"}
+ITEM_KINDS = {"item_assignment", "item_receipt", "acceptance_request", "at_risk_prompt"}
 
 
 def leads(meeting: Meeting) -> set[str]:
@@ -237,10 +240,12 @@ def take_item_commands(
     text: str,
     *,
     acceptance: bool = False,
+    default_ref: str | None = None,
 ) -> Outcome | None:
     """Apply the item commands in ``text``; None when it has none (the caller tries RSVP words).
 
     ``acceptance``: the mail answers an acceptance request, where a bare ACCEPT is the verdict.
+    ``default_ref``: the item the mail answers (a collaboration request), for lines without a ref.
     """
     directory = directory_of(ctx.config)
     calendar = calendar_for(ctx.config.schedule.calendar)
@@ -249,7 +254,10 @@ def take_item_commands(
     )
     if not parsed.commands and not parsed.errors:
         return None
-    commands = parsed.commands[:MAX_COMMANDS]
+    commands = [
+        dataclasses.replace(c, ref=default_ref) if c.ref is None and default_ref else c
+        for c in parsed.commands[:MAX_COMMANDS]
+    ]
     if len(parsed.commands) > MAX_COMMANDS:
         extra = len(parsed.commands) - MAX_COMMANDS
         parsed.errors.insert(
@@ -316,16 +324,22 @@ def take_item_commands(
             now=ctx.now,
             meeting_id=owner_meeting.id,
         )
+    files = attached_files(mail.message) if result.awaiting else []
     for item in result.awaiting:
-        request_acceptance(ctx.session, ctx.config, item, ctx.now, source=key)
+        request_acceptance(ctx.session, ctx.config, item, ctx.now, source=key, files=files)
     for item in result.accepted:
         tell_owner_of_verdict(ctx.session, ctx.config, item, None, ctx.now, source=key)
     for item, reason in result.rejected:
         tell_owner_of_verdict(ctx.session, ctx.config, item, reason, ctx.now, source=key)
+    for item, reason in result.escalated:
+        tell_escalation(ctx.session, ctx.config, mail, item, reason, now=ctx.now, key=key)
     for item, _previous in result.reassigned:
         owner_meeting = ctx.session.get(Meeting, item.meeting_id) if item.meeting_id else None
         if owner_meeting is not None:
             assign(ctx.session, ctx.config, owner_meeting, [item], version=f"r{key}", now=ctx.now)
+    announce_requests(
+        ctx.session, ctx.config, result.requests, ctx.now, source=key, touched=result.touched
+    )
     touched = refs(meeting.uid if meeting else None, (item.ref for item in result.touched))
     if not result.applied:
         return Outcome(

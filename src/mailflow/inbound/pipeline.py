@@ -34,6 +34,7 @@ from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.prepare import Pending, Preparer, Work
 from mailflow.outbound import outbox
 from mailflow.tracker import repo
+from mailflow.tracker.db import is_transient
 from mailflow.tracker.ops_report import note_unprocessed
 
 log = logging.getLogger("mailflow.inbound")
@@ -301,6 +302,10 @@ class InboundPipeline:
                 one = self._handled(fetched, mail, key, uidvalidity, found, outcome, None)
                 repo.add_inbound(session, one.record)
         except Exception as exc:  # the shunt: whatever went wrong, this message alone
+            if is_transient(exc):
+                # The database's trouble, not the message's: the poll fails and the message
+                # stays in the INBOX, applied when the database answers again.
+                raise
             reason = str(exc) if isinstance(exc, MessageError) else f"{type(exc).__name__}: {exc}"
             outcome = Outcome("quarantined", "quarantine", reason)
             one = self._quarantined(

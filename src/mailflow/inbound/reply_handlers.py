@@ -18,6 +18,7 @@ from mailflow.domain.reply_commands import (
 from mailflow.errors import MessageError
 from mailflow.inbound.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.classify import Classification
+from mailflow.inbound.daily_handlers import take_daily
 from mailflow.inbound.itip import itip_of
 from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.minutes_handlers import (
@@ -34,6 +35,7 @@ from mailflow.inbound.minutes_handlers import (
 )
 from mailflow.inbound.minutes_source import minutes_source
 from mailflow.inbound.reply_text import reply_text_of
+from mailflow.inbound.request_handlers import request_answered
 from mailflow.outbound import answer_texts as texts
 from mailflow.outbound import outbox
 from mailflow.outbound.answer import answer_payload
@@ -244,7 +246,18 @@ def take_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> O
     meeting = target.meeting
     kind = target.replied_kind
     if meeting is None:
-        by_ref = take_item_commands(ctx, mail, None, text, acceptance=kind == "acceptance_request")
+        daily = take_daily(ctx, mail, text)
+        if daily is not None:
+            return daily
+        # A reply to a collaboration request's mail: its lines without a ref are about it.
+        by_ref = take_item_commands(
+            ctx,
+            mail,
+            None,
+            text,
+            acceptance=kind == "acceptance_request",
+            default_ref=request_answered(ctx, mail),
+        )
         return by_ref or Outcome("left_for_person", "inbox", target.how)
     if kind == "official_minutes" and mail.sender not in leads(meeting):
         response = minutes_response(text)
@@ -252,8 +265,16 @@ def take_reply(ctx: ApplyContext, mail: InboundMail, found: Classification) -> O
         if response is not None and not names_item_work(ctx, text):
             return take_minutes_response(ctx, mail, meeting, response)
     if kind in ITEM_KINDS:
+        # A reply to a mail about one item (an at-risk prompt, an acceptance request) is about
+        # that item when its lines name no ref.
+        one = kind in ("at_risk_prompt", "acceptance_request")
         by_items = take_item_commands(
-            ctx, mail, meeting, text, acceptance=kind == "acceptance_request"
+            ctx,
+            mail,
+            meeting,
+            text,
+            acceptance=kind == "acceptance_request",
+            default_ref=request_answered(ctx, mail) if one else None,
         )
         if by_items is not None:
             return by_items

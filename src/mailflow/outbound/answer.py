@@ -8,6 +8,7 @@ paragraphs and an optional table, and this renderer lays them out as text and HT
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping, Sequence
 from email.message import EmailMessage
 from typing import Any
@@ -26,8 +27,10 @@ def answer_payload(
     in_reply_to: str | None = None,
     references: Sequence[str] = (),
     table: tuple[Sequence[str], Sequence[Sequence[str]]] | None = None,
+    attachments: Sequence[tuple[str, str, bytes]] = (),
 ) -> dict[str, Any]:
-    return {
+    """``attachments``: (filename, content type, bytes) carried with the answer."""
+    payload: dict[str, Any] = {
         "locale": locale,
         "subject": subject,
         "paragraphs": list(paragraphs),
@@ -37,6 +40,12 @@ def answer_payload(
         if table is None
         else {"headers": list(table[0]), "rows": [list(r) for r in table[1]]},
     }
+    if attachments:
+        payload["attachments"] = [
+            {"filename": name, "content_type": kind, "data": base64.b64encode(data).decode()}
+            for name, kind, data in attachments
+        ]
+    return payload
 
 
 def render_answer_row(
@@ -79,6 +88,19 @@ def render_answer_row(
     msg["X-Auto-Response-Suppress"] = "OOF, AutoReply"
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
+    for attached in payload.get("attachments") or ():
+        try:
+            data = base64.b64decode(str(attached["data"]), validate=True)
+            maintype, _, subtype = str(attached["content_type"]).partition("/")
+            name = str(attached["filename"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RenderError(f"answer attachment is malformed: {exc}") from exc
+        msg.add_attachment(
+            data,
+            maintype=maintype or "application",
+            subtype=subtype or "octet-stream",
+            filename=name,
+        )
     # Set last: set_content() and add_alternative() drop or relocate Content-* headers.
     msg["Content-Language"] = chosen.replace("_", "-")
     return msg

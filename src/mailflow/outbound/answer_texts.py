@@ -645,3 +645,14 @@ def minutes_response_recorded(locale: str, title: str, objection: bool) -> list[
         if objection
         else f'Recorded: you confirm the minutes of "{title}".'
     ]
+
+
+def files_too_big(locale: str, names: Sequence[str]) -> str:
+    """In an acceptance request: files the owner attached that were too large to forward."""
+    listed = ", ".join(names)
+    wording = words(locale)
+    if wording == "zh_TW":
+        return f"附件過大未能轉寄：{listed}，請在負責人的原郵件中查看。"
+    if wording == "zh_CN":
+        return f"附件过大未能转发：{listed}，请在负责人的原邮件中查看。"
+    return f"Too large to forward: {listed}; please open them in the owner's own mail."

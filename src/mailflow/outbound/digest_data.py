@@ -170,3 +170,52 @@ def gap_from_json(data: Mapping[str, Any]) -> MinutesGap:
         received=aware(str(received)) if received else None,
         scribe=str(data.get("scribe") or ""),
     )
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    """One project's items in the executive's scope: open, overdue, at risk, awaiting acceptance."""
+
+    name: str
+    open: int = 0
+    overdue: int = 0
+    at_risk: int = 0
+    awaiting: int = 0
+    daily: int = 0  # daily reports (当日进展) received since the last digest
+
+    def __post_init__(self) -> None:
+        for what in ("open", "overdue", "at_risk", "awaiting", "daily"):
+            _count(getattr(self, what), what)
+
+
+def project_json(line: ProjectLine) -> dict[str, Any]:
+    return {
+        "name": line.name,
+        "open": line.open,
+        "overdue": line.overdue,
+        "at_risk": line.at_risk,
+        "awaiting": line.awaiting,
+        "daily": line.daily,
+    }
+
+
+def project_from_json(data: Mapping[str, Any]) -> ProjectLine:
+    return ProjectLine(
+        name=str(data["name"]),
+        open=data.get("open", 0),
+        overdue=data.get("overdue", 0),
+        at_risk=data.get("at_risk", 0),
+        awaiting=data.get("awaiting", 0),
+        daily=data.get("daily", 0),
+    )
+
+
+def project_view(line: ProjectLine) -> dict[str, Any]:
+    return project_json(line)
+
+
+def delays_from_json(data: object) -> dict[str, int]:
+    """Delayed items by reason category (resources, scope, external, other)."""
+    if not isinstance(data, Mapping):
+        raise TypeError(f"delays must be an object, not {type(data).__name__}")
+    return {str(k): _count(v, f"the {k} delay count") for k, v in data.items()}

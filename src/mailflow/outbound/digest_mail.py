@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from mailflow.domain.delay_categories import delay_label
 from mailflow.outbound.compose import RenderContext
 from mailflow.outbound.digest_chart import (
     OPEN_STATUSES,
@@ -34,17 +35,22 @@ from mailflow.outbound.digest_data import (
     MeetingAhead,
     MinutesGap,
     OverdueItem,
+    ProjectLine,
     StatusCounts,
     counts_from_json,
     counts_json,
     decision_from_json,
     decision_json,
+    delays_from_json,
     gap_from_json,
     gap_json,
     meeting_from_json,
     meeting_json,
     overdue_from_json,
     overdue_json,
+    project_from_json,
+    project_json,
+    project_view,
 )
 from mailflow.outbound.digest_views import (
     decision_view,
@@ -73,7 +79,7 @@ from mailflow.outbound.minutes_parts import (
     text_of,
     valid_zone,
 )
-from mailflow.outbound.templating import format_when, is_chinese
+from mailflow.outbound.templating import format_when, is_chinese, wording
 
 _SUBJECTS = {
     "en": {
@@ -102,6 +108,10 @@ def digest_payload(
     due_soon: Sequence[ItemRow] = (),
     meetings: Sequence[MeetingAhead] = (),
     minutes: Sequence[MinutesGap] = (),
+    at_risk: Sequence[ItemRow] = (),
+    awaiting: Sequence[ItemRow] = (),
+    delays: Mapping[str, int] | None = None,
+    projects: Sequence[ProjectLine] = (),
     locale: str | None,
     timezone: str | None,
     reply_to: str | None = None,
@@ -127,6 +137,10 @@ def digest_payload(
         "due_soon": [item_json(item) for item in due_soon],
         "meetings": [meeting_json(meeting) for meeting in meetings],
         "minutes": [gap_json(gap) for gap in minutes],
+        "at_risk": [item_json(item) for item in at_risk],
+        "awaiting": [item_json(item) for item in awaiting],
+        "delays": {str(k): int(v) for k, v in (delays or {}).items() if v},
+        "projects": [project_json(line) for line in projects],
         "locale": locale,
         "timezone": timezone,
         "reply_to": reply_to,
@@ -153,9 +167,14 @@ def render_digest_row(
         due_soon = items_of(payload, "due_soon")
         meetings = [meeting_from_json(entry) for entry in list_of(payload, "meetings")]
         gaps = [gap_from_json(entry) for entry in list_of(payload, "minutes")]
+        # Digests planned before projects and acceptance carry none of these.
+        at_risk = items_of(payload, "at_risk") if payload.get("at_risk") else []
+        awaiting = items_of(payload, "awaiting") if payload.get("awaiting") else []
+        delays = delays_from_json(payload.get("delays") or {})
+        projects = [project_from_json(e) for e in payload.get("projects") or []]
         zone = valid_zone(text_of(payload, "timezone"), ctx.config.schedule.timezone)
         threading = Threading(reply_to=text_of(payload, "reply_to"))
-    owners = [e.item for e in overdue] + due_soon
+    owners = [e.item for e in overdue] + due_soon + at_risk + awaiting
     name = namer(ctx, *((item.owner, item.owner_name) for item in owners))
     overdue.sort(key=lambda e: (-e.days_late, e.item.ref))
     due_soon.sort(key=lambda item: (item.due is None, item.due, item.ref))
@@ -190,6 +209,13 @@ def render_digest_row(
             "due_soon": [item_view(item, locale, name, zone) for item in due_soon],
             "meetings": [meeting_view(m, zone, locale) for m in meetings],
             "minutes": [gap_view(gap, as_of, zone, locale) for gap in gaps],
+            "at_risk": [item_view(item, locale, name, zone) for item in at_risk],
+            "awaiting": [item_view(item, locale, name, zone) for item in awaiting],
+            "delays": [
+                {"label": delay_label(category, wording(locale)), "count": count}
+                for category, count in delays.items()
+            ],
+            "projects": [project_view(line) for line in projects],
             "example_department": department_label(departments[0] if departments else "", locale),
         }
 

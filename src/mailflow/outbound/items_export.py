@@ -67,6 +67,8 @@ class ItemRow:
     progress: int = 0  # percent, 0–100
     delay_reason: str = ""
     last_update: datetime | None = None  # timezone-aware
+    at_risk: bool = False  # progress lags the share of its time already used (进度滞后)
+    delay_category: str = ""  # resources / scope / external / other, when delayed
 
     def __post_init__(self) -> None:
         if self.status not in ITEM_STATUSES:

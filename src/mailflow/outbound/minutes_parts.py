@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import TemplateError
 
+from mailflow.domain.delay_categories import delay_label
 from mailflow.domain.minutes import Problem
 from mailflow.outbound.compose import RenderContext, RenderError, base_message
 from mailflow.outbound.items_export import ItemRow, ItemStatus
@@ -114,6 +115,8 @@ def item_json(item: ItemRow) -> dict[str, Any]:
         "progress": item.progress,
         "delay_reason": item.delay_reason,
         "last_update": item.last_update.isoformat() if item.last_update else None,
+        "at_risk": item.at_risk,
+        "delay_category": item.delay_category,
     }
 
 
@@ -136,6 +139,8 @@ def item_from_json(data: Mapping[str, Any]) -> ItemRow:
         progress=progress,
         delay_reason=str(data.get("delay_reason") or ""),
         last_update=aware(update) if update else None,
+        at_risk=data.get("at_risk") is True,
+        delay_category=str(data.get("delay_category") or ""),
     )
 
 
@@ -236,6 +241,10 @@ def item_view(item: ItemRow, locale: str, name: Namer, zone: str) -> dict[str, A
         "progress": 100 if item.status == "done" else item.progress,
         "delay_reason": item.delay_reason,
         "last_update": f"{short_day(update, locale)} {update:%H:%M}" if update else "",
+        "at_risk": item.at_risk,
+        "delay_category": (
+            delay_label(item.delay_category, wording(locale)) if item.delay_category else ""
+        ),
     }
 
 

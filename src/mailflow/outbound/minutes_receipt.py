@@ -17,6 +17,7 @@ from typing import Any
 from mailflow.domain.minutes import Problem
 from mailflow.outbound.answer_texts import held_reason_text
 from mailflow.outbound.compose import RenderContext
+from mailflow.outbound.issue_texts import issue_view
 from mailflow.outbound.items_export import ItemRow
 from mailflow.outbound.minutes_parts import (
     Threading,
@@ -142,7 +143,7 @@ def render_minutes_receipt_row(
             "counts": counts,
             "decisions": decisions,
             "actions": [item_view(item, locale, name, zone) for item in actions],
-            "disputes": [item_view(item, locale, name, zone) for item in disputes],
+            "disputes": [issue_view(item_view(i, locale, name, zone), locale) for i in disputes],
             "problems": [_problem(p) for p in problems if not p.kept],
             "incomplete": [_problem(p) for p in problems if p.kept],
             "held": held,

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from mailflow.domain.meeting import MeetingSpec
 from mailflow.domain.meeting_codec import from_json, to_json
 from mailflow.outbound.compose import RenderContext
+from mailflow.outbound.issue_texts import issue_view
 from mailflow.outbound.items_export import ItemRow
 from mailflow.outbound.minutes_mail import (
     meeting_facts,
@@ -152,7 +153,7 @@ def render_official_minutes_row(
             "changes": changes,
             "decisions": decisions,
             "actions": [item_view(item, locale, name, zone) for item in actions],
-            "disputes": [item_view(item, locale, name, zone) for item in disputes],
+            "disputes": [issue_view(item_view(i, locale, name, zone), locale) for i in disputes],
             "next_meeting": _next_meeting_view(next_meeting, zone, locale, spec.tzid),
             "present": present,
             "invited": list(dict.fromkeys(invited)),

@@ -24,6 +24,7 @@ from mailflow.outbound.minutes_receipt import render_minutes_receipt_row
 from mailflow.outbound.notice_mail import render_notice_row
 from mailflow.outbound.official_minutes import render_official_minutes_row
 from mailflow.outbound.receipt import render_receipt_row
+from mailflow.outbound.retro_report import render_archive_ready_row, render_retro_row
 from mailflow.outbound.thread_headers import add_thread_headers
 
 Renderer = Callable[[RenderContext, Sequence[str], Mapping[str, Any]], EmailMessage]
@@ -35,6 +36,10 @@ RENDERERS: dict[str, Renderer] = {
     "answer": render_answer_row,
     # An answer-shaped mail of its own kind, so a reply to it is known as an acceptance verdict.
     "acceptance_request": render_answer_row,
+    "at_risk_prompt": render_answer_row,
+    "daily_update": render_answer_row,
+    # A collaboration request to its receiver: a reply to it is read as commands on the request.
+    "request_assignment": render_answer_row,
     "minutes_skeleton": render_minutes_skeleton_row,
     "official_minutes": render_official_minutes_row,
     "minutes_reminder": render_minutes_reminder_row,
@@ -47,6 +52,9 @@ RENDERERS: dict[str, Renderer] = {
     "escalation": render_escalation_row,
     "digest": render_digest_row,
     "digest_details": render_digest_details_row,
+    "retro_request": render_retro_row,
+    "retro_report": render_retro_row,
+    "archive_ready": render_archive_ready_row,
 }
 
 

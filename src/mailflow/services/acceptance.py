@@ -4,6 +4,7 @@ meeting's organiser) — like any overdue item."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,10 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
-from mailflow.domain.business_calendar import BusinessCalendar
+from mailflow.domain.attached_file import File
+from mailflow.domain.business_calendar import calendar_for
 from mailflow.outbound import answer_texts as texts
 from mailflow.outbound import outbox
 from mailflow.outbound.answer import answer_payload
+from mailflow.services.minutes import history
 from mailflow.services.readers import directory_of, reader
 from mailflow.tracker.models import ActionItem, ItemHistory, ItemStatus, Meeting, Project
 
@@ -25,14 +28,27 @@ def _name(config: Config, email: str) -> str:
 
 
 def request_acceptance(
-    session: Session, config: Config, item: ActionItem, now: datetime, *, source: str
+    session: Session,
+    config: Config,
+    item: ActionItem,
+    now: datetime,
+    *,
+    source: str,
+    files: Sequence[File] = (),
 ) -> bool:
-    """Queue the acceptance request for ``item`` (just marked DONE) to its acceptor."""
+    """Queue the acceptance request for ``item`` (just marked DONE) to its acceptor, with the
+    files the owner attached to their DONE (those too large to carry are named)."""
     acceptor = item.acceptor_email
     if not acceptor:
         return False
     meeting = session.get(Meeting, item.meeting_id) if item.meeting_id else None
     locale = reader(config, acceptor).locale
+    if files:
+        names = ", ".join(f.name for f in files)
+        history(item, at=now, actor=item.owner_email, kind="deliverable_files", new=names)
+        shown = f"{item.deliverable} · {names}" if item.deliverable else names
+        item.deliverable = shown[:4000]
+    too_big = [f.name for f in files if f.data is None]
     return outbox.enqueue(
         session,
         key=f"acceptance:{item.ref}:{item.rework_count}:{source}",
@@ -48,8 +64,10 @@ def request_acceptance(
                 _name(config, item.owner_email),
                 item.deliverable,
                 meeting.title if meeting else None,
-            ),
+            )
+            + ([texts.files_too_big(locale, too_big)] if too_big else []),
             references=[meeting.thread_root] if meeting else (),
+            attachments=[(f.name, f.content_type, f.data) for f in files if f.data is not None],
         ),
         now=now,
         meeting_id=item.meeting_id,
@@ -96,7 +114,7 @@ def tell_owner_of_verdict(
 def plan_acceptance_reminders(session: Session, now: datetime, config: Config) -> int:
     """Items awaiting acceptance longer than ``acceptance_reminder_business_days``: the acceptor
     is reminded; after twice as long, the coordinator (else the organiser) is told. Once each."""
-    calendar = BusinessCalendar(config.schedule.calendar)
+    calendar = calendar_for(config.schedule.calendar)
     wait = config.schedule.acceptance_reminder_business_days
     today = now.astimezone(ZoneInfo(config.schedule.timezone)).date()
     waiting = session.scalars(

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import WEEKDAYS, Config, Person
@@ -25,6 +25,7 @@ from mailflow.outbound.digest_data import (
     MeetingAhead,
     MinutesGap,
     OverdueItem,
+    ProjectLine,
     counts_from_json,
 )
 from mailflow.outbound.digest_mail import digest_details_payload, digest_payload
@@ -33,7 +34,15 @@ from mailflow.services.minutes import latest_minutes
 from mailflow.services.minutes_mails import item_row
 from mailflow.services.preferences import opted_out
 from mailflow.services.readers import directory_of, reader
-from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, MeetingStatus, OutboxRow
+from mailflow.tracker.models import (
+    ActionItem,
+    ItemHistory,
+    ItemStatus,
+    Meeting,
+    MeetingStatus,
+    OutboxRow,
+    Project,
+)
 from mailflow.tracker.models import Decision as DecisionRow
 
 Period = Literal["daily", "weekly"]
@@ -148,6 +157,11 @@ def _digest(
         and today <= i.due_date <= today + timedelta(7)
     ]
     ahead, gaps = _meetings(session, config, meetings, scoped_meetings, now)
+    at_risk = [_row(i, meetings, directory) for i in items if i.status in OPEN and i.at_risk_since]
+    awaiting = [
+        _row(i, meetings, directory) for i in items if i.status is ItemStatus.AWAITING_ACCEPTANCE
+    ]
+    delays = Counter(i.delay_category or "other" for i in items if i.status is ItemStatus.DELAYED)
     return digest_payload(
         period=period,
         as_of=now,
@@ -160,8 +174,65 @@ def _digest(
         due_soon=due_soon,
         meetings=ahead,
         minutes=gaps,
+        at_risk=at_risk,
+        awaiting=awaiting,
+        delays=dict(delays),
+        projects=_projects(session, items, today, since or now - timedelta(days=1)),
         locale=who.locale,
         timezone=zone,
+    )
+
+
+def _projects(
+    session: Session, items: Sequence[ActionItem], today: date, since: datetime
+) -> list[ProjectLine]:
+    """Per project, the items in scope still open, overdue, at risk or awaiting acceptance, and
+    the daily reports received since ``since``."""
+    tally: dict[int, Counter[str]] = {}
+    project_of = {i.id: i.project_id for i in items if i.project_id is not None}
+    if project_of:
+        reports = session.execute(
+            select(ItemHistory.item_id, func.count())
+            .where(
+                ItemHistory.kind == "daily",
+                ItemHistory.at > since,
+                ItemHistory.item_id.in_(project_of),
+            )
+            .group_by(ItemHistory.item_id)
+        )
+        for item_id, count in reports:
+            tally.setdefault(project_of[item_id], Counter())["daily"] += count
+    for item in items:
+        if item.project_id is None:
+            continue
+        counts = tally.setdefault(item.project_id, Counter())
+        if item.status in OPEN:
+            counts["open"] += 1
+            counts["overdue"] += bool(item.due_date is not None and item.due_date < today)
+            counts["at_risk"] += item.at_risk_since is not None
+        elif item.status is ItemStatus.AWAITING_ACCEPTANCE:
+            counts["awaiting"] += 1
+    if not tally:
+        return []
+    names = {
+        pid: name
+        for pid, name in session.execute(
+            select(Project.id, Project.name).where(Project.id.in_(tally))
+        )
+    }
+    return sorted(
+        (
+            ProjectLine(
+                names.get(pid, str(pid)),
+                c["open"],
+                c["overdue"],
+                c["at_risk"],
+                c["awaiting"],
+                c["daily"],
+            )
+            for pid, c in tally.items()
+        ),
+        key=lambda line: (-line.at_risk, -line.overdue, line.name),
     )
 
 

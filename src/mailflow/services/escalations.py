@@ -12,21 +12,20 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
-from mailflow.domain.business_calendar import BusinessCalendar
+from mailflow.domain.business_calendar import calendar_for
 from mailflow.domain.escalation import escalations
 from mailflow.domain.quiet_hours import next_send_time
 from mailflow.outbound import outbox
 from mailflow.outbound.escalation_mail import Sent, escalation_payload
-from mailflow.services.followups import item_state, open_items, sent_keys
+from mailflow.services.followups import item_state, meetings_of, open_items, sent_keys
 from mailflow.services.minutes import history
 from mailflow.services.minutes_mails import item_row
 from mailflow.services.notices import meeting_reply_address
 from mailflow.services.readers import directory_of, reader
-from mailflow.tracker.models import ActionItem, ItemHistory, Meeting
+from mailflow.tracker.models import ActionItem, ItemHistory
 
 
 def _sent_before(item: ActionItem) -> list[Sent]:
@@ -42,10 +41,10 @@ def _sent_before(item: ActionItem) -> list[Sent]:
 
 
 def plan_escalations(session: Session, now: datetime, config: Config) -> int:
-    calendar = BusinessCalendar(config.schedule.calendar)
+    calendar = calendar_for(config.schedule.calendar)
     directory = directory_of(config)
     items = open_items(session)
-    meetings = {m.id: m for m in session.scalars(select(Meeting))}
+    meetings = meetings_of(session, items)
     by_ref = {i.ref: i for i in items}
     states = [
         item_state(i, meetings.get(i.meeting_id or -1), directory, config.schedule.timezone)

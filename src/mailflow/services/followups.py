@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
-from mailflow.domain.business_calendar import BusinessCalendar
+from mailflow.domain.business_calendar import calendar_for
 from mailflow.domain.directory import Directory
 from mailflow.domain.followups import (
     ItemState,
@@ -41,6 +41,7 @@ from mailflow.services.minutes import history
 from mailflow.services.minutes_mails import item_row
 from mailflow.services.preferences import opted_out
 from mailflow.services.readers import directory_of, reader
+from mailflow.services.request_reminders import plan_request_reminders
 from mailflow.tracker.models import ActionItem, ItemHistory, ItemStatus, Meeting, OutboxRow
 
 OPEN = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
@@ -52,6 +53,14 @@ def open_items(session: Session) -> list[ActionItem]:
             select(ActionItem).where(ActionItem.status.in_(OPEN)).order_by(ActionItem.id)
         )
     )
+
+
+def meetings_of(session: Session, items: Iterable[ActionItem]) -> dict[int, Meeting]:
+    """The meetings ``items`` come from, by id: only those, never every meeting there was."""
+    ids = {i.meeting_id for i in items if i.meeting_id is not None}
+    if not ids:
+        return {}
+    return {m.id: m for m in session.scalars(select(Meeting).where(Meeting.id.in_(ids)))}
 
 
 def item_state(
@@ -99,10 +108,10 @@ def _digest(keys: Sequence[str]) -> str:
 
 
 def plan_reminders(session: Session, now: datetime, config: Config) -> int:
-    calendar = BusinessCalendar(config.schedule.calendar)
+    calendar = calendar_for(config.schedule.calendar)
     directory = directory_of(config)
     items = open_items(session)
-    meetings = {m.id: m for m in session.scalars(select(Meeting))}
+    meetings = meetings_of(session, items)
     states = {
         i.ref: item_state(i, meetings.get(i.meeting_id or -1), directory, config.schedule.timezone)
         for i in items
@@ -147,14 +156,15 @@ def plan_reminders(session: Session, now: datetime, config: Config) -> int:
             if r.stage == "overdue" and item.escalation_level < 1:
                 # The overdue reminder is the first escalation level: the owner is told.
                 item.escalation_level = 1
-    return created
+    # Collaboration requests not yet answered run on their own clock: urgent ones in hours.
+    return created + plan_request_reminders(session, now, config)
 
 
 def plan_weekly(session: Session, now: datetime, config: Config) -> int:
-    calendar = BusinessCalendar(config.schedule.calendar)
+    calendar = calendar_for(config.schedule.calendar)
     directory = directory_of(config)
     items = open_items(session)
-    meetings = {m.id: m for m in session.scalars(select(Meeting))}
+    meetings = meetings_of(session, items)
     states = [
         item_state(i, meetings.get(i.meeting_id or -1), directory, config.schedule.timezone)
         for i in items

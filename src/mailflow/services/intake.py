@@ -249,7 +249,7 @@ def take_specs(
                 now=now,
             )
             if result.meeting is not None and result.outcome in ("created", "updated"):
-                link_meeting(session, result.meeting, spec.extra, now=now)
+                link_meeting(session, result.meeting, spec.extra, now=now, notes=result.notes)
             results.append(result)
     outcome = "rejected" if problems else (results[0].outcome if results else "ignored")
     first = results[0] if results else None

@@ -5,7 +5,7 @@ organiser (or the project's coordinator); ACCEPT and REJECT only the item's acce
 without a ref applies to the one open item the reply is about (for ACCEPT/REJECT: the one item
 awaiting the sender's acceptance); when the reply covers several, the ref is required. A declined
 item goes to the organiser to reassign. A DELAY with a new date restarts the escalation clock and
-records the delay's category.
+records the delay's category. RESOLVED and ESCALATE on issues (问题与风险): ``services.issues``.
 
 Acceptance (成果验收): an item with an acceptor is not closed by its owner's DONE; it waits
 (``awaiting_acceptance``) for the acceptor's ACCEPT (closed, done) or REJECT with what is missing
@@ -19,14 +19,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from mailflow.domain.delay_categories import delay_category
 from mailflow.domain.directory import Directory
 from mailflow.domain.item_commands import ItemCommand
 from mailflow.domain.minutes import Problem
+from mailflow.services.issues import ISSUE, ISSUE_VERBS, apply_issue_verb, refusal
 from mailflow.services.minutes import history
+from mailflow.services.request_commands import (
+    RequestEvent,
+    apply_request_command,
+    is_request_command,
+)
 from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, Project
 
 OPEN = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
@@ -42,6 +48,10 @@ class ItemsResult:
     awaiting: list[ActionItem] = field(default_factory=list)  # DONE, now the acceptor's turn
     accepted: list[ActionItem] = field(default_factory=list)
     rejected: list[tuple[ActionItem, str]] = field(default_factory=list)
+    # CONFIRM/REASSIGN/DECLINE on collaboration requests (协作需求单), which follow their own rules.
+    requests: list[RequestEvent] = field(default_factory=list)
+    # Issues escalated (需升级) by this reply, with the reason: their executives are mailed.
+    escalated: list[tuple[ActionItem, str]] = field(default_factory=list)
 
 
 ACCEPTANCE_VERBS = ("accept", "reject")
@@ -54,6 +64,29 @@ def awaiting_acceptance_of(session: Session, acceptor: str) -> list[ActionItem]:
         ActionItem.status == ItemStatus.AWAITING_ACCEPTANCE,
     )
     return list(session.scalars(query.order_by(ActionItem.id)))
+
+
+def at_risk_led_by(session: Session, lead: str) -> list[ActionItem]:
+    """The at-risk items ``lead`` coordinates (their project's coordinator, else their meeting's
+    organiser) with no talk recorded yet in the current episode."""
+    query = (
+        select(ActionItem)
+        .outerjoin(Project, Project.id == ActionItem.project_id)
+        .outerjoin(Meeting, Meeting.id == ActionItem.meeting_id)
+        .where(
+            ActionItem.at_risk_since.is_not(None),
+            or_(
+                func.lower(Project.coordinator_email) == lead.lower(),
+                (ActionItem.project_id.is_(None))
+                & (func.lower(Meeting.organiser_email) == lead.lower()),
+            ),
+        )
+    )
+    return [
+        item
+        for item in session.scalars(query.order_by(ActionItem.id))
+        if item.talked_at is None or (item.at_risk_since and item.talked_at < item.at_risk_since)
+    ]
 
 
 def open_items_of(session: Session, owner: str, meeting: Meeting | None) -> list[ActionItem]:
@@ -109,6 +142,19 @@ def apply_item_commands(
         item = _target(session, command, sender, context_meeting, result)
         if item is None:
             continue
+        if is_request_command(item, command):
+            event = apply_request_command(
+                item, command, sender=sender, now=now, source=source, directory=directory
+            )
+            if isinstance(event, Problem):
+                result.errors.append(event)
+                continue
+            result.requests.append(event)
+            item.last_update_at = item.updated_at = now
+            if item not in result.touched:
+                result.touched.append(item)
+            result.applied.append(command.line)
+            continue
         meeting = session.get(Meeting, item.meeting_id) if item.meeting_id else None
         project = session.get(Project, item.project_id) if item.project_id else None
         owner = directory.by_email(item.owner_email) if directory else None
@@ -117,7 +163,7 @@ def apply_item_commands(
             item,
             meeting,
             sender,
-            organiser_only=command.verb in ("reassign", "acceptor"),
+            organiser_only=command.verb in ("reassign", "acceptor", "talked"),
             executive=executive.email if executive else None,
             acceptor_only=command.verb in ACCEPTANCE_VERBS,
             coordinator=project.coordinator_email.lower() if project else None,
@@ -128,6 +174,7 @@ def apply_item_commands(
                 "acceptor": "the organiser or the project's coordinator",
                 "accept": f"its acceptor ({item.acceptor_email or 'none named'})",
                 "reject": f"its acceptor ({item.acceptor_email or 'none named'})",
+                "talked": "its coordinator or the meeting's organiser",
             }.get(command.verb, "its owner or organiser")
             result.errors.append(
                 Problem(command.line, f"{item.ref} may only be changed by {who}", None)
@@ -140,6 +187,10 @@ def apply_item_commands(
                     command.line, f"{item.ref} is not awaiting acceptance (it is {state})", None
                 )
             )
+            continue
+        refused = refusal(item, command)
+        if refused is not None:
+            result.errors.append(Problem(command.line, refused, None))
             continue
         _apply(item, command, sender, now, source, result, rework_due)
         item.last_update_at = now
@@ -164,6 +215,8 @@ def _target(
         return item
     if command.verb in ACCEPTANCE_VERBS:
         candidates = awaiting_acceptance_of(session, sender)
+    elif command.verb == "talked":
+        candidates = at_risk_led_by(session, sender)
     else:
         candidates = open_items_of(session, sender, meeting)
     if len(candidates) == 1:
@@ -236,9 +289,13 @@ def _apply(
     if command.verb == "confirm":
         item.confirmed_at = item.confirmed_at or now
         history(item, at=now, actor=actor, kind="confirmed", new=args.get("note"), source=source)
-    elif command.verb == "done":
+    elif command.verb == "done" or (command.verb == "resolve" and item.kind != ISSUE):
         put("progress", 100)
         finished()
+    elif command.verb in ISSUE_VERBS:
+        apply_issue_verb(
+            item, command, actor=actor, now=now, source=source, escalated=result.escalated
+        )
     elif command.verb == "progress":
         percent = int(args["percent"])
         put("progress", percent)
@@ -286,3 +343,6 @@ def _apply(
         result.reassigned.append((item, previous))
     elif command.verb == "note":
         history(item, at=now, actor=actor, kind="note", new=args["text"], source=source)
+    elif command.verb == "talked":
+        item.talked_at = now
+        history(item, at=now, actor=actor, kind="talked", new=args.get("note"), source=source)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from mailflow.domain.directory import Directory
 from mailflow.domain.minutes import ActionSpec, MinutesDoc, NextMeetingSpec, Problem
+from mailflow.services.issue_items import ISSUE, issue_entries, sync_issues
 from mailflow.services.projects import place_item
 from mailflow.tracker.models import (
     ActionItem,
@@ -158,6 +159,17 @@ def _apply(
     _replace_decisions(session, meeting, minutes, doc, now, result)
     _replace_disputes(session, meeting, minutes, doc, now)
     _sync_items(session, meeting, minutes, doc.actions, directory, now, actor, result)
+    # DISPUTE / ISSUE / RISK lines: tracked issues (进行中 → 已解决 / 需升级), services.issues.
+    sync_issues(
+        session,
+        meeting,
+        minutes,
+        doc.disputes,
+        directory=directory,
+        now=now,
+        actor=actor,
+        result=result,
+    )
     minutes.content = content_json(doc, meeting_items(session, meeting))
     return result
 
@@ -221,7 +233,7 @@ def _sync_items(
     existing = {
         _task_key(i.owner_email, i.description): i
         for i in meeting_items(session, meeting)
-        if i.status is not ItemStatus.CANCELLED
+        if i.status is not ItemStatus.CANCELLED and i.kind != ISSUE
     }
     source = minutes.source_message_id
     seen: set[tuple[str, str]] = set()
@@ -318,7 +330,7 @@ def content_json(doc: MinutesDoc, items: Sequence[ActionItem]) -> dict[str, Any]
     return {
         "decisions": list(doc.decisions),
         "actions": [action(a) for a in doc.actions if a.owner],
-        "disputes": [action(d) for d in doc.disputes],
+        "disputes": issue_entries(doc.disputes, items),
         "next_meeting": None
         if next_meeting is None
         else {
@@ -342,7 +354,8 @@ def doc_from_content(content: Mapping[str, Any]) -> MinutesDoc:
 
     def spec(row: Mapping[str, Any], kind: str) -> ActionSpec:
         return ActionSpec(
-            owner=row.get("owner"),
+            # An issue written without an owner shows the organiser, but was written unowned.
+            owner=row.get("owner") if row.get("owner_named", True) else None,
             owner_raw=str(row.get("owner_raw") or ""),
             task=str(row.get("task") or ""),
             deliverable=row.get("deliverable"),

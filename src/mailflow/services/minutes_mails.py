@@ -27,6 +27,7 @@ from mailflow.outbound.items_mail import item_assignment_payload
 from mailflow.outbound.minutes_mail import minutes_reminder_payload, minutes_skeleton_payload
 from mailflow.outbound.minutes_receipt import minutes_receipt_payload
 from mailflow.outbound.official_minutes import official_minutes_payload
+from mailflow.services.issue_items import is_issue, unowned_problems
 from mailflow.services.meetings import invite_spec
 from mailflow.services.minutes import MinutesResult, latest_minutes
 from mailflow.services.notices import meeting_reply_address
@@ -57,20 +58,24 @@ def item_row(item: ActionItem, directory: Directory, meeting_title: str = "") ->
         progress=item.progress,
         delay_reason=item.delay_reason or "",
         last_update=item.last_update_at,
+        at_risk=item.at_risk_since is not None,
+        delay_category=item.delay_category or "",
     )
 
 
 def plan_minutes(session: Session, now: datetime, config: Config) -> int:
     deadline_after = timedelta(hours=config.schedule.minutes_deadline_hours)
     directory = directory_of(config)
-    recent = session.scalars(
+    # Only the window of meetings that just ended, by the ends_at index; single meetings only
+    # (series are filtered here, not in SQL, where "rrule IS NULL" would tempt SQLite's planner
+    # into the rrule index and every single meeting ever held).
+    ended = session.scalars(
         select(Meeting).where(
-            Meeting.status == MeetingStatus.SCHEDULED,
-            Meeting.rrule.is_(None),
             Meeting.ends_at <= now,
             Meeting.ends_at > now - deadline_after - timedelta(days=1),
         )
     )
+    recent = [m for m in ended if m.status is MeetingStatus.SCHEDULED and m.rrule is None]
     created = 0
     for meeting in recent:
         if latest_minutes(session, meeting) is not None:
@@ -193,6 +198,12 @@ def announce_minutes(
         minutes.official_sent_at = now
     locale, zone = _person(directory, config, submitted_by)
     rows = [item_row(i, directory, meeting.title) for i in items] if held is None else []
+    # Issues and risks (问题与风险) are listed apart from the actions; one without an owner is
+    # the organiser's until someone is named, which the scribe is told.
+    issues = {i.ref for i in items if is_issue(i)}
+    issue_problems = (
+        unowned_problems(doc.disputes, items, meeting, directory, locale) if held is None else []
+    )
     outbox.enqueue(
         session,
         key=f"minutes-receipt:{receipt_key}",
@@ -201,12 +212,13 @@ def announce_minutes(
         payload=minutes_receipt_payload(
             title=meeting.title,
             decisions=list(doc.decisions),
-            actions=rows,
-            problems=list(doc.problems),
+            actions=[r for r in rows if r.ref not in issues],
+            disputes=[r for r in rows if r.ref in issues],
+            problems=[*doc.problems, *issue_problems],
             version=minutes.version,
             correction=result.correction,
             changes=result.changes,
-            created=len(result.new_items),
+            created=sum(not is_issue(i) for i in result.new_items),
             locale=locale,
             timezone=zone,
             in_reply_to=in_reply_to,

@@ -26,10 +26,10 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from mailflow.config.schema import Config
-from mailflow.domain.business_calendar import BusinessCalendar
+from mailflow.domain.business_calendar import BusinessCalendar, calendar_for
 from mailflow.domain.directory import Directory
 from mailflow.domain.meeting import AttendeeSpec, MeetingSpec
 from mailflow.domain.notice_timing import due_notices
@@ -47,15 +47,10 @@ log = logging.getLogger(__name__)
 def plan_notices(session: Session, now: datetime, config: Config) -> int:
     """Enqueue every notice, update and cancellation that is due, up to the per-pass cap;
     returns how many were new."""
-    calendar = BusinessCalendar(config.schedule.calendar)
+    calendar = calendar_for(config.schedule.calendar)
     directory = directory_of(config)
-    meetings = session.scalars(
-        select(Meeting).where(
-            Meeting.status.in_([MeetingStatus.SCHEDULED, MeetingStatus.CANCELLED])
-        )
-    )
     budget = _Budget(config.meetings.max_notices_per_pass)
-    for meeting in meetings:
+    for meeting in meetings_to_plan(session, now):
         if budget.spent:
             log.warning(
                 "notice planning stopped at %d rows this pass; the rest follow in the next",
@@ -64,6 +59,27 @@ def plan_notices(session: Session, now: datetime, config: Config) -> int:
             break
         _plan_meeting(session, meeting, now, config, calendar, directory, budget)
     return budget.created
+
+
+def meetings_to_plan(session: Session, now: datetime) -> list[Meeting]:
+    """The meetings a notice, update or cancellation can still be due for: those not yet over,
+    and series (whose next occurrence may be ahead). A meeting that has ended needs no notice,
+    update or cancellation, so the past — however long — is never read. Two indexed queries
+    (``ends_at``; series by ``rrule``), their attendees loaded with them in one more."""
+    wanted = (MeetingStatus.SCHEDULED, MeetingStatus.CANCELLED)
+    ahead = session.scalars(
+        select(Meeting)
+        .where(Meeting.ends_at > now, Meeting.status.in_(wanted))
+        .options(selectinload(Meeting.attendees))
+    ).all()
+    # "rrule > ''" rather than IS NOT NULL: a range both SQLite and PostgreSQL read from the
+    # rrule index (IS NOT NULL would scan every meeting on SQLite).
+    series = session.scalars(
+        select(Meeting)
+        .where(Meeting.rrule > "", Meeting.status.in_(wanted))
+        .options(selectinload(Meeting.attendees))
+    ).all()
+    return sorted({m.id: m for m in [*ahead, *series]}.values(), key=lambda m: m.id)
 
 
 class _Budget:

@@ -8,12 +8,13 @@ items made from that meeting's minutes are accepted by that person before they c
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from mailflow.tracker.models import ActionItem, Meeting, Project
+from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, Project
 
 
 def project_named(session: Session, name: str, *, coordinator: str, now: datetime) -> Project:
@@ -31,19 +32,57 @@ def project_named(session: Session, name: str, *, coordinator: str, now: datetim
 
 
 def link_meeting(
-    session: Session, meeting: Meeting, extra: dict[str, str], *, now: datetime
+    session: Session,
+    meeting: Meeting,
+    extra: dict[str, str],
+    *,
+    now: datetime,
+    notes: list[str] | None = None,
 ) -> Project | None:
     """Put ``meeting`` in the project its spec names (``extra["project"]``), with the acceptor
-    it names (``extra["acceptor"]``) when the project has none yet."""
+    it names (``extra["acceptor"]``) when the project has none yet.
+
+    The project's settings the mail names — coordinator (协调人), lead department (牵头部门), end
+    date (项目结束) — are taken when the project is new or the organiser is its coordinator;
+    otherwise they are left as they are and ``notes`` (the receipt's) says so and who may.
+    """
     name = extra.get("project")
     if not name:
         return None
-    project = project_named(session, name, coordinator=meeting.organiser_email, now=now)
+    organiser = meeting.organiser_email.lower()
+    coordinator = extra.get("coordinator") or organiser
+    project = project_named(session, name, coordinator=coordinator, now=now)
     meeting.project_id = project.id
     acceptor = extra.get("acceptor")
     if acceptor and not project.acceptor_email:
         project.acceptor_email = acceptor.lower()
         project.updated_at = now
+    settings = {
+        key: extra[key]
+        for key in ("coordinator", "lead_department", "project_end", "daily_update_at")
+        if extra.get(key)
+    }
+    if not settings:
+        return project
+    may = project.created_at == now or organiser == project.coordinator_email.lower()
+    if not may:
+        if notes is not None:
+            notes.append(
+                f"project “{project.name}”: only its coordinator "
+                f"({project.coordinator_email}) may change its coordinator, lead department, "
+                "end date or daily update time; they were left unchanged"
+            )
+        return project
+    if "coordinator" in settings:
+        project.coordinator_email = settings["coordinator"].lower()
+    if "lead_department" in settings:
+        project.lead_department = settings["lead_department"]
+    if "project_end" in settings:
+        project.end_date = date.fromisoformat(settings["project_end"])
+    if "daily_update_at" in settings:
+        daily = settings["daily_update_at"]
+        project.daily_update_at = None if daily == "off" else daily
+    project.updated_at = now
     return project
 
 
@@ -60,3 +99,56 @@ def place_item(session: Session, item: ActionItem, meeting: Meeting | None) -> N
     acceptor = named or (project.acceptor_email if project is not None else None)
     if acceptor and not item.acceptor_email:
         item.acceptor_email = str(acceptor).lower()
+
+
+@dataclass(frozen=True)
+class ProjectStatus:
+    """One project at a glance: its people and dates, and its items by state."""
+
+    name: str
+    coordinator: str
+    lead_department: str | None
+    end_date: date | None
+    closed: bool
+    open: int
+    overdue: int
+    at_risk: int
+    awaiting: int
+    done: int
+
+
+def project_statuses(session: Session, today: date) -> list[ProjectStatus]:
+    """Every project with its item counts: one grouped query, however many items there are."""
+    open_states = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
+    is_open = ActionItem.status.in_(open_states)
+    rows = session.execute(
+        select(
+            ActionItem.project_id,
+            func.sum(case((is_open, 1), else_=0)),
+            func.sum(case((is_open & (ActionItem.due_date < today), 1), else_=0)),
+            func.sum(case((is_open & ActionItem.at_risk_since.is_not(None), 1), else_=0)),
+            func.sum(case((ActionItem.status == ItemStatus.AWAITING_ACCEPTANCE, 1), else_=0)),
+            func.sum(case((ActionItem.status == ItemStatus.DONE, 1), else_=0)),
+        )
+        .where(ActionItem.project_id.is_not(None))
+        .group_by(ActionItem.project_id)
+    ).all()
+    counts = {row[0]: tuple(int(n or 0) for n in row[1:]) for row in rows}
+    found = []
+    for project in session.scalars(select(Project).order_by(Project.name)):
+        open_, overdue, at_risk, awaiting, done = counts.get(project.id, (0, 0, 0, 0, 0))
+        found.append(
+            ProjectStatus(
+                project.name,
+                project.coordinator_email,
+                project.lead_department,
+                project.end_date,
+                project.closed_at is not None,
+                open_,
+                overdue,
+                at_risk,
+                awaiting,
+                done,
+            )
+        )
+    return found

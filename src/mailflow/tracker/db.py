@@ -18,7 +18,13 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.errors import StorageError
@@ -150,3 +156,29 @@ def _engine(engine_or_url: Engine | str | URL) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database's trouble rather than the data's: the connection lost or
+    refused, a lock wait timed out (SQLite's "database is locked"), the disk full, a serialization
+    failure or deadlock. Work that met it is retried later as it was, never blamed on its input.
+
+    PostgreSQL says which by SQLSTATE class (08 connection, 40 rollback, 53 resources, 57P
+    shutdown, 55P03 lock not available); an OperationalError with another state (an index row
+    too large, say) is the data's. SQLite says it in words.
+    """
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, InterfaceError | DisconnectionError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    state = getattr(exc.orig, "sqlstate", None)
+    if isinstance(state, str) and state:
+        return state.startswith(_TRANSIENT_STATES)
+    text = str(exc.orig).lower()
+    return any(word in text for word in _TRANSIENT_WORDS)
+
+
+_TRANSIENT_STATES = ("08", "40", "53", "57P", "55P03")
+_TRANSIENT_WORDS = ("locked", "busy", "disk", "unable to open", "connection", "server closed")

@@ -43,7 +43,7 @@ class ActionItem(Base):
     requester_department: Mapped[str | None] = mapped_column(String(200))
     # Set while progress lags the elapsed fraction of the item's time (at risk); cleared when it
     # catches up. ``talked_at``: when the coordinator recorded the talk with the owner (约谈).
-    at_risk_since: Mapped[datetime | None]
+    at_risk_since: Mapped[datetime | None] = mapped_column(index=True)
     talked_at: Mapped[datetime | None]
     # Who checks the deliverable before the item is closed (验收人); NULL: closed on DONE.
     acceptor_email: Mapped[str | None] = mapped_column(String(320))

@@ -36,12 +36,12 @@ class Meeting(Base):
     organiser_email: Mapped[str] = mapped_column(String(320))
     scribe_email: Mapped[str | None] = mapped_column(String(320))
     starts_at: Mapped[datetime]
-    ends_at: Mapped[datetime]
+    ends_at: Mapped[datetime] = mapped_column(index=True)
     tzid: Mapped[str] = mapped_column(String(64))
     location: Mapped[str | None] = mapped_column(String(500))
     online_url: Mapped[str | None] = mapped_column(String(2000))
     description: Mapped[str | None] = mapped_column(Text)
-    rrule: Mapped[str | None] = mapped_column(Text)
+    rrule: Mapped[str | None] = mapped_column(Text, index=True)
     status: Mapped[MeetingStatus] = mapped_column(
         enum_type(MeetingStatus, "status"), default=MeetingStatus.SCHEDULED
     )

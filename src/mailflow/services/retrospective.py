@@ -1,0 +1,235 @@
+"""The retrospective (复盘) of a project: its pack of figures, who reads it, and the two mails.
+
+:func:`retro_pack` reads a project's items and the history rows the pack counts in two queries
+(history streamed in item order, folded one item at a time), so the cost grows with the rows and
+not with round trips. :func:`plan_retrospective` queues the request to the coordinator to hold
+the 复盘会 within five business days (with a MEETING: draft naming the project, so the retro
+meeting and the items from its minutes land in it) and the 复盘报告 to the project's people and
+their executives, once per project by key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from itertools import groupby
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from mailflow.config.schema import Config
+from mailflow.domain.business_calendar import BusinessCalendar
+from mailflow.domain.directory import Directory, is_head
+from mailflow.domain.retro_counts import (
+    EVENT_FIELDS,
+    EVENT_KINDS,
+    Event,
+    ItemFacts,
+    Pack,
+    item_facts,
+)
+from mailflow.outbound import outbox
+from mailflow.outbound import retro_texts as texts
+from mailflow.outbound.answer import answer_payload
+from mailflow.services.readers import directory_of, reader
+from mailflow.tracker.models import ActionItem, Attendee, ItemHistory, Meeting, Project
+
+_STREAM = {"yield_per": 2000}
+
+
+def retro_pack(session: Session, config: Config, project: Project, today: date) -> Pack:
+    """The project's figures per department and overall (see :mod:`domain.retro_counts`)."""
+    directory = directory_of(config)
+    zone = config.schedule.timezone
+    # Both streams are in item order, so they are merged like two sorted files: one item and
+    # its history rows in memory at a time, however large the project.
+    rows = session.execute(
+        select(
+            ActionItem.id,
+            ActionItem.department,
+            ActionItem.owner_email,
+            ActionItem.kind,
+            ActionItem.status,
+            ActionItem.due_date,
+            ActionItem.rework_count,
+        )
+        .where(ActionItem.project_id == project.id)
+        .order_by(ActionItem.id)
+        .execution_options(**_STREAM)
+    )
+    events = session.execute(
+        select(
+            ItemHistory.item_id,
+            ItemHistory.kind,
+            ItemHistory.field,
+            ItemHistory.old_value,
+            ItemHistory.new_value,
+            ItemHistory.at,
+        )
+        .join(ActionItem, ActionItem.id == ItemHistory.item_id)
+        .where(
+            ActionItem.project_id == project.id,
+            or_(ItemHistory.kind.in_(EVENT_KINDS), ItemHistory.field.in_(EVENT_FIELDS)),
+        )
+        .order_by(ItemHistory.item_id, ItemHistory.id)
+        .execution_options(**_STREAM)
+    )
+    groups = groupby(events, key=lambda r: r.item_id)
+    pending = next(groups, None)
+    pack = Pack()
+    for row in rows:
+        while pending is not None and pending[0] < row.id:
+            pending = next(groups, None)  # history of an item outside the project: none
+        found: Iterable[Event] = ()
+        if pending is not None and pending[0] == row.id:
+            found = [
+                Event(e.kind, e.field, e.old_value, e.new_value, _aware(e.at)) for e in pending[1]
+            ]
+            pending = next(groups, None)
+        pack.add(_facts(row, found, directory, zone), today)
+    return pack
+
+
+def _facts(row: Any, events: Iterable[Event], directory: Directory, zone: str) -> ItemFacts:
+    department = row.department
+    if not department:
+        person = directory.by_email(row.owner_email)
+        department = person.department if person is not None else None
+    return item_facts(
+        department=department,
+        kind=row.kind,
+        status=str(getattr(row.status, "value", row.status)),
+        due=row.due_date,
+        rework=row.rework_count or 0,
+        events=events,
+        zone=zone,
+    )
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def participants(session: Session, project: Project) -> list[str]:
+    """The coordinator, every organiser and attendee of its meetings, every item's owner and
+    requester: sorted, lower-case, once each."""
+    meeting_ids = select(Meeting.id).where(Meeting.project_id == project.id)
+    found = {project.coordinator_email.lower()}
+    found.update(
+        e.lower()
+        for e in session.scalars(
+            select(Meeting.organiser_email).where(Meeting.project_id == project.id).distinct()
+        )
+    )
+    found.update(
+        e.lower()
+        for e in session.scalars(
+            select(Attendee.email)
+            .where(Attendee.meeting_id.in_(meeting_ids), Attendee.removed_at.is_(None))
+            .distinct()
+        )
+    )
+    for owner, requester in session.execute(
+        select(ActionItem.owner_email, ActionItem.requester_email)
+        .where(ActionItem.project_id == project.id)
+        .distinct()
+    ):
+        found.add(owner.lower())
+        if requester:
+            found.add(requester.lower())
+    return sorted(e for e in found if e and "@" in e)
+
+
+def executives(config: Config, people: list[str]) -> list[str]:
+    """The heads of the participants' departments and the participants' managers, from the
+    directory, who are not participants themselves."""
+    directory = directory_of(config)
+    departments: set[str] = set()
+    found: set[str] = set()
+    for email in people:
+        person = directory.by_email(email)
+        if person is None:
+            continue
+        if person.department:
+            departments.add(person.department.casefold())
+        if person.manager:
+            found.add(person.manager.lower())
+    for person in directory:
+        if person.department and person.department.casefold() in departments and is_head(person):
+            found.add(person.email.lower())
+    return sorted(found - set(people))
+
+
+def plan_retrospective(
+    session: Session, config: Config, project: Project, now: datetime, *, closed_by: str | None
+) -> int:
+    """Queue the 复盘会 request and the 复盘报告 for a project that has just ended. Once each."""
+    zone = ZoneInfo(config.schedule.timezone)
+    today = now.astimezone(zone).date()
+    pack = retro_pack(session, config, project, today)
+    people = participants(session, project)
+    by = BusinessCalendar(config.schedule.calendar).add_business_days(
+        today, texts.RETRO_BUSINESS_DAYS
+    )
+    coordinator = project.coordinator_email
+    locale = reader(config, coordinator).locale
+    end = project.end_date.isoformat() if project.end_date else None
+    created = 0
+    created += outbox.enqueue(
+        session,
+        key=f"retro-request:{project.id}",
+        kind="retro_request",
+        recipients=[coordinator],
+        payload={
+            **answer_payload(
+                locale=locale,
+                subject=texts.request_subject(locale, project.name),
+                paragraphs=texts.request_paragraphs(
+                    locale,
+                    project.name,
+                    by.isoformat(),
+                    config.mail.bot_address,
+                    texts.why_closed(locale, closed_by, end),
+                ),
+            ),
+            "draft": texts.draft(locale, project.name, by.isoformat(), coordinator, people),
+            **_report_fields(project, pack, today),
+        },
+        now=now,
+    )
+    for email in sorted(set(people) | set(executives(config, people))):
+        locale = reader(config, email).locale
+        created += outbox.enqueue(
+            session,
+            key=f"retro-report:{project.id}:{email}",
+            kind="retro_report",
+            recipients=[email],
+            payload={
+                **answer_payload(
+                    locale=locale,
+                    subject=texts.report_subject(locale, project.name),
+                    paragraphs=texts.report_paragraphs(
+                        locale,
+                        project.name,
+                        pack.overall.items,
+                        pack.overall.on_time,
+                        pack.overall.late,
+                        pack.overall.overdue,
+                    ),
+                ),
+                **_report_fields(project, pack, today),
+            },
+            now=now,
+        )
+    return created
+
+
+def _report_fields(project: Project, pack: Pack, today: date) -> dict[str, object]:
+    return {
+        "project": project.name,
+        "coordinator": project.coordinator_email,
+        "pack": pack.as_json(),
+        "prepared_on": today.isoformat(),
+    }

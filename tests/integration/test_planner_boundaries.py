@@ -1,0 +1,71 @@
+"""One planner that raises never stops the others (issue 17, part 1): logged once until it
+works again, its writes rolled back, counted; a database that cannot be reached fails the pass."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from mailflow.config.schema import Config
+from mailflow.planning import PLANNERS, Planner
+from mailflow.services.projects import project_named
+from mailflow.tracker.models import Project
+from tests.conftest import SteppingClock
+
+
+def test_a_failing_planner_is_isolated(
+    app_config: Config,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ran: list[str] = []
+
+    def broken(session: Session, now: datetime, config: Config) -> int:
+        # Writes something, then fails: the write must not survive.
+        project_named(session, "half-done", coordinator="x@example.test", now=now)
+        raise ValueError("a bug in one planner")
+
+    def after(session: Session, now: datetime, config: Config) -> int:
+        ran.append("after")
+        return 0
+
+    monkeypatch.setattr(
+        "mailflow.planning.PLANNERS", [PLANNERS[0], ("broken", broken), ("after", after)]
+    )
+    planner = Planner(app_config, session_factory, clock)
+    with caplog.at_level(logging.INFO, logger="mailflow.plan"):
+        planner.plan()
+        planner.plan()
+    assert ran == ["after", "after"] and planner.failed == {"broken": 2}
+    failures = [r for r in caplog.records if "planner broken failed" in r.getMessage()]
+    assert len(failures) == 1  # logged once, not every pass
+    with session_factory() as session:
+        assert session.scalars(select(Project)).all() == []
+
+    monkeypatch.setattr(
+        "mailflow.planning.PLANNERS", [("broken", lambda s, n, c: 0), ("after", after)]
+    )
+    with caplog.at_level(logging.INFO, logger="mailflow.plan"):
+        planner.plan()
+    assert "planner broken works again" in caplog.text
+
+
+def test_an_unreachable_database_fails_the_pass(
+    app_config: Config,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def gone(session: Session, now: datetime, config: Config) -> int:
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr("mailflow.planning.PLANNERS", [("gone", gone)])
+    with pytest.raises(OperationalError):
+        Planner(app_config, session_factory, clock).plan()
