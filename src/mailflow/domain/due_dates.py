@@ -110,7 +110,8 @@ _SHORTHANDS |= {"wk": "week", "mon.": "monday", "'s": ""}
 _SHORTHAND = re.compile(r"\b(?:tmrw|tmr|tomo|2moro|wk)\b|(?<=\w)'s\b", re.IGNORECASE)
 _HOLIDAY_TAIL = re.compile(r"(?<=\S)\s*(?:holidays?|break|假期|长假|小长假)$")
 _DAY_PART = re.compile(r"(?:上午|下午|中午|晚上|早上|傍晚)(?!\s*[\d一二三四五六七八九十两])")
-_DOTTED = re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})(?![\d.])")
+# After a Chinese marker too (截止3.25), but not inside a version or a number (v4.2, 1.2.3).
+_DOTTED = re.compile(r"(?<![0-9A-Za-z_.])(\d{1,2})\.(\d{1,2})(?![\d.])")
 _DAY_FIRST = re.compile(r"(?<![\d/.-])(1[3-9]|2\d|3[01])/(\d{1,2})(?![\d/])")
 _QUARTER = re.compile(r"^(?:end of\s+)?q([1-4])(?:\s*末)?$|^(?:第)?([一二三四])季度末?$")
 _MONTH_DAY = re.compile(r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?![\d/])")
@@ -297,7 +298,10 @@ def _day_of_month(match: re.Match[str], today: date) -> date | None:
     return None
 
 
-_CUT_AFTER = frozenset(" \t,，;；:：。.、!！")
+def _may_end(char: str) -> bool:
+    """Whether a deadline may end with ``char``: a letter, a digit, a closing bracket or quote;
+    never a space, a separator or an opening bracket ("3月20日 (等供应商)" is cut before it)."""
+    return char.isalnum() or unicodedata.category(char) in ("Pe", "Pf")
 
 
 def cuttable(text: str, index: int) -> bool:
@@ -314,7 +318,7 @@ def cuttable(text: str, index: int) -> bool:
 def leading_due(text: str, *, now: datetime, calendar: BusinessCalendar) -> tuple[Due, str] | None:
     """The longest deadline ``text`` starts with and the text after it (``3月20日 等供应商``)."""
     for cut in range(len(text), 0, -1):
-        if cuttable(text, cut) and text[cut - 1] not in _CUT_AFTER:
+        if cuttable(text, cut) and _may_end(text[cut - 1]):
             due = parse_due(text[:cut], now=now, calendar=calendar)
             if due is not None:
                 return due, text[cut:].strip()

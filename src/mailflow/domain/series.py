@@ -94,8 +94,9 @@ def pruned(series: MeetingSpec) -> MeetingSpec:
 
 
 def is_occurrence(series: MeetingSpec, recurrence_id: datetime) -> bool:
-    """Whether the series' rule has an occurrence starting at ``recurrence_id``."""
-    if not series.rrule:
+    """Whether the series has an occurrence starting at ``recurrence_id``: DTSTART is always
+    one, even off the rule (RFC 5545 3.8.5.3), as for the notice planner and intake's limits."""
+    if not series.rrule or _same_instant(series.start, recurrence_id):
         return _same_instant(series.start, recurrence_id)
     try:
         rule = rrulestr(series.rrule, dtstart=series.start)

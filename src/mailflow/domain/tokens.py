@@ -58,10 +58,11 @@ def reply_address(bot_address: str, token: str) -> str:
 
 
 def token_of(address: str, bot_address: str) -> str | None:
-    """The token in ``address`` when it is the bot's plus-address, else None."""
+    """The token in ``address`` when it is the bot's plus-address, else None; the bot's own
+    address may be a plus-address too (``team+mf+m42.k3xf9abq2c@`` for ``team+mf@``)."""
     local, _, domain = address.lower().partition("@")
     bot_local, _, bot_domain = bot_address.lower().partition("@")
-    base, _, token = local.partition("+")
-    if not token or base != bot_local or domain != bot_domain:
+    base, plus, token = local.partition(f"{bot_local}+")
+    if base or not plus or not token or domain != bot_domain:
         return None
     return token

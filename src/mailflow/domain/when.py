@@ -210,14 +210,20 @@ def _take_date(text: str, today: date) -> tuple[str, date | None, str | None, li
 
 
 def _make_date(year: str | None, month: int, day: int, today: date) -> date | None:
-    try:
-        if year is not None:
+    if year is not None:
+        try:
             return date(int(year), month, day)
-        found = date(today.year, month, day)
+        except ValueError:
+            return None
+    for candidate in (today.year, today.year + 1):
+        try:
+            found = date(candidate, month, day)
+        except ValueError:  # 29 February of a common year: next year's, if that is a leap year
+            continue
         # Half a year back is further than anyone schedules in the past: it means next year.
-        return found if found >= today - timedelta(days=183) else date(today.year + 1, month, day)
-    except ValueError:
-        return None
+        if candidate > today.year or found >= today - timedelta(days=183):
+            return found
+    return None
 
 
 def _weekday_date(today: date, weekday: int, prefix: str | None) -> date:
