@@ -9,10 +9,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Generator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pluggy
 import pytest
 from sqlalchemy.engine import Engine
 
@@ -34,14 +35,16 @@ NO_SKIPS_ENV = "MAILFLOW_TEST_NO_SKIPS"
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pluggy.Result[pytest.TestReport], None]:
     """Under CI a skipped test (no Dovecot, no PostgreSQL, no Chromium, not root...) fails.
 
     The suite's skips all say what is missing; on a developer's laptop that is enough, but CI
     installs everything, so a skip there means a test that silently stopped running.
     """
     outcome = yield
-    report = outcome.get_result()  # type: ignore[attr-defined]
+    report = outcome.get_result()
     if report.skipped and (os.environ.get(NO_SKIPS_ENV) or os.environ.get("CI")):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"

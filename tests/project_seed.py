@@ -146,8 +146,8 @@ def seed_project(
         if i % 7 == 0:
             add("at_risk", None, None, "time 60%, progress 10%", 1)
             add("at_risk", None, None, "cleared", 3)
-    for start in range(0, len(history), 5000):
-        session.execute(insert(ItemHistory), history[start : start + 5000])
+    for first in range(0, len(history), 5000):
+        session.execute(insert(ItemHistory), history[first : first + 5000])
     minutes_rows = [
         {
             "meeting_id": meeting_id,

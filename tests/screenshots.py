@@ -42,7 +42,7 @@ from datetime import date, datetime, time, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
@@ -136,7 +136,7 @@ def find_chromium() -> str | None:
 
 def html_of(eml: Path) -> str:
     msg = message_from_bytes(eml.read_bytes(), policy=policy.default)
-    body = msg.get_body(("html",))  # type: ignore[attr-defined]
+    body = msg.get_body(("html",))
     if body is None:
         raise ValueError(f"{eml.name} has no HTML part")
     return str(body.get_content())
@@ -388,6 +388,13 @@ def catalogue(locale: str) -> dict[str, str]:
     return {kind: _html(msg) for kind, msg in sample_mails(locale).items()}
 
 
+class _Where(TypedDict):
+    """The reader's language and time zone, given to every payload."""
+
+    locale: str
+    timezone: str
+
+
 def sample_mails(locale: str) -> dict[str, EmailMessage]:
     """Every mail kind for a reader in ``locale``, rendered from sample payloads."""
     words = WORDS[locale]
@@ -396,7 +403,7 @@ def sample_mails(locale: str) -> dict[str, EmailMessage]:
     plan, laptops, budget = _items(words)
     ctx = _context(words)
     reader = AttendeeSpec("bob@example.com", "Bob Li")
-    where = {"locale": locale, "timezone": zone}
+    where: _Where = {"locale": locale, "timezone": zone}
     earlier = _meeting(
         words,
         start=spec.start - timedelta(days=1),
@@ -669,7 +676,9 @@ def _content(words: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def _digest(words: Mapping[str, str], items: Sequence[ItemRow], **where: str) -> dict[str, Any]:
+def _digest(
+    words: Mapping[str, str], items: Sequence[ItemRow], **where: Unpack[_Where]
+) -> dict[str, Any]:
     first, second = words["department"], words["department2"]
     plan, laptops, budget = items
     return digest_payload(

@@ -23,24 +23,6 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-class ShiftedClock:
-    """The wall clock moved by a fixed offset and optionally sped up.
-
-    ``now() = origin + (wall - wall_at_start) * speed``.
-    """
-
-    def __init__(self, origin: datetime, speed: float = 1.0) -> None:
-        if origin.tzinfo is None:
-            raise ValueError("origin must be timezone-aware")
-        self._origin = origin
-        self._speed = speed
-        self._wall_start = datetime.now(UTC)
-
-    def now(self) -> datetime:
-        elapsed = datetime.now(UTC) - self._wall_start
-        return self._origin + elapsed * self._speed
-
-
 class SteppingClock:
     """A clock moved by hand (``mailflow demo``): time jumps to the next step, nobody sleeps."""
 

@@ -15,21 +15,26 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from mailflow.adapters.imap import ImapMailbox
 from mailflow.adapters.smtp import SmtpSender
 from mailflow.clock import Clock, SystemClock
 from mailflow.config.schema import Auth, Config, Secret
+from mailflow.errors import ConfigError, ConfigProblem
 from mailflow.inbound.pipeline import InboundPipeline
 from mailflow.inbound.watcher import InboxWatcher
-from mailflow.metrics import start_metrics
 from mailflow.outbound.flush import OutboxFlusher
 from mailflow.planning import Planner
 from mailflow.scheduling import Job, build_scheduler, run_now
 from mailflow.tracker import db, file_lock, repo
 from mailflow.tracker.leases import LeaseKeeper
+
+if TYPE_CHECKING:
+    from mailflow.metrics import MetricsServer
 
 log = logging.getLogger("mailflow.daemon")
 
@@ -110,7 +115,7 @@ class Daemon:
             ]
         )
         # Opt-in (metrics.port): a busy port stops the start here, named as a config problem.
-        self.metrics = start_metrics(config, self.sessions, self.clock)
+        self.metrics = _start_metrics(config, self.sessions, self.clock)
 
     def _after_poll(self) -> None:
         with self.sessions() as session, session.begin():
@@ -154,3 +159,24 @@ class Daemon:
             if self.db_lock is not None:
                 self.db_lock.release()
             log.info("stopped")
+
+
+def _start_metrics(
+    config: Config, sessions: Callable[[], Session], clock: Clock
+) -> MetricsServer | None:
+    """The opt-in Prometheus endpoint; its library (the ``metrics`` extra) is needed only then."""
+    if not config.metrics.port:
+        return None
+    try:
+        from mailflow.metrics import start_metrics
+    except ImportError as exc:
+        raise ConfigError(
+            [
+                ConfigProblem(
+                    "metrics.port",
+                    f"is set, but prometheus-client is not installed ({exc.name}): "
+                    "install mailflow[metrics], or set metrics.port = 0",
+                )
+            ]
+        ) from exc
+    return start_metrics(config, sessions, clock)

@@ -6,6 +6,7 @@ Adapters translate library exceptions (smtplib, imapclient, SQLAlchemy) into the
     MailflowError
      ├── ConfigError                 invalid configuration; carries every problem with its key path
      ├── StorageError                the tracker database failed (connection, migration, disk full)
+     │                               or its schema is behind for a reading command
      │    └── AlreadyRunningError  a second `serve` on one SQLite DB
      ├── MailboxError                IMAP failed
      │    └── MailboxUnavailableError  connection refused or lost: retry with backoff

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from mailflow.clock import Clock, SystemClock
 from mailflow.config.schema import Config
-from mailflow.tracker import db
+from mailflow.tracker.open import open_tracker
 from mailflow.tracker.ops_report import OpsFigures, ops_figures
 from mailflow.tracker.report import StatusReport, status_report
 
@@ -44,15 +44,10 @@ def load_report(
 ) -> tuple[StatusReport, OpsFigures, str, datetime]:
     """Everything shown, read in one session, with the time it was read at."""
     now = (clock or SystemClock()).now()
-    engine = db.make_engine(config.database.url)
-    try:
-        if not db.is_up_to_date(engine):
-            db.upgrade(engine)
-        with db.make_session_factory(engine)() as session:
-            report, figures = status_report(session), ops_figures(session, now)
-        return report, figures, engine.url.render_as_string(hide_password=True), now
-    finally:
-        engine.dispose()
+    # Read-only: a schema that is behind is a StorageError naming `mailflow db upgrade`.
+    with open_tracker(config) as tracker, tracker.sessions() as session:
+        report, figures = status_report(session), ops_figures(session, now)
+        return report, figures, tracker.url, now
 
 
 def _counted(now: datetime, count: int, last: tuple[datetime, str] | None) -> str:

@@ -53,6 +53,7 @@ class ReplayedCalendar:
         method = str(calendar.get("METHOD", "")).upper()
         by_uid: dict[str, list[icalendar.Event]] = {}
         for event in calendar.walk("VEVENT"):
+            assert isinstance(event, icalendar.Event)
             by_uid.setdefault(str(event["UID"]), []).append(event)
         for uid, events in by_uid.items():
             if method == "REQUEST":

@@ -282,7 +282,9 @@ def test_files_attached_to_done_reach_the_acceptor(
     # Bob answers as Outlook does: text, an inline logo in his signature, and the deliverable.
     done = reply(latest(cycle, BOB, "行动项"), BOB, "完成，初稿见附件")
     done.add_alternative("<p>完成，初稿见附件</p><img src='cid:logo'>", subtype="html")
-    done.get_payload()[1].add_related(  # type: ignore[union-attr]
+    parts = done.get_payload()
+    assert isinstance(parts, list) and isinstance(parts[1], EmailMessage)
+    parts[1].add_related(
         b"\x89PNG\r\n\x1a\nlogo",
         maintype="image",
         subtype="png",

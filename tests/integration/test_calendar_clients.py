@@ -402,15 +402,19 @@ def test_an_invitation_without_mailflow_among_its_attendees_is_refused_with_the_
 
 def _notice_event(cycle: Cycle, person: str) -> icalendar.Event:
     [calendar] = calendar_parts(cycle.inbox(person)[0])
-    return next(iter(calendar.walk("VEVENT")))
+    event = next(iter(calendar.walk("VEVENT")))
+    assert isinstance(event, icalendar.Event)
+    return event
 
 
 def _reply_values(event: icalendar.Event) -> dict[str, str]:
+    start, end = event["DTSTART"], event["DTEND"]
+    assert isinstance(start, icalendar.vDDDTypes) and isinstance(end, icalendar.vDDDTypes)
     return {
         "UID": str(event["UID"]),
-        "DTSTART": event["DTSTART"].to_ical().decode(),
-        "DTEND": event["DTEND"].to_ical().decode(),
-        "SEQUENCE": str(int(event["SEQUENCE"])),
+        "DTSTART": start.to_ical().decode(),
+        "DTEND": end.to_ical().decode(),
+        "SEQUENCE": str(int(event.decoded("SEQUENCE"))),
         "SUMMARY": str(event["SUMMARY"]),
     }
 

@@ -174,8 +174,9 @@ def _events(sessions: sessionmaker[Session]) -> list[tuple[int, int, str, str]]:
                 OutboxRow.status == "sent"
             )
         )
-        found = []
+        found: list[tuple[int, int, str, str]] = []
         for sent_at, recipients, kind in rows:
+            assert sent_at is not None, "a sent row has its sending time"
             local = sent_at.astimezone(SHANGHAI)
             found.extend((local.day, local.hour, r, kind) for r in recipients)
     return sorted(found)

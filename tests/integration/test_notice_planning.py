@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -49,7 +50,7 @@ PEOPLE = (
 )
 
 
-def _config(**schedule: object) -> Config:
+def _config(**schedule: Any) -> Config:
     return Config(
         mail=MailSettings(domain="example.test", bot_address="bot@example.test"),
         imap=ImapSettings(host="127.0.0.1", port=1, security="plain", user="bot@example.test"),
@@ -58,7 +59,7 @@ def _config(**schedule: object) -> Config:
         schedule=ScheduleSettings(
             timezone="Asia/Shanghai",
             calendar=CalendarSettings(country="CN"),
-            **schedule,  # type: ignore[arg-type]
+            **schedule,
         ),
         people=PeopleSettings(people=PEOPLE),
     )

@@ -6,8 +6,11 @@ Each test enqueues rows, flushes with a stepping clock, and reads the recipients
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from email import message_from_bytes
+from email.message import EmailMessage
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,7 +19,9 @@ from mailflow.adapters.smtp import SmtpSender
 from mailflow.config.schema import Config
 from mailflow.devstack import MailStack
 from mailflow.outbound import outbox, render_ahead
+from mailflow.outbound.compose import RenderContext
 from mailflow.outbound.flush import OutboxFlusher
+from mailflow.outbound.registry import render
 from mailflow.tracker.models import OutboxRow
 from tests.conftest import SteppingClock
 
@@ -189,14 +194,14 @@ def test_full_batches_are_rendered_ahead_by_a_worker_and_each_row_sent_once(
     for n in range(5):
         _enqueue(session_factory, clock, f"ahead:{n}", [ALICE])
     in_daemon: list[str] = []
-    real_render = render_ahead.render
-    monkeypatch.setattr(
-        render_ahead,
-        "render",
-        lambda ctx, kind, to, payload: (
-            in_daemon.append(kind) or real_render(ctx, kind, to, payload)
-        ),
-    )
+
+    def render_in_daemon(
+        ctx: RenderContext, kind: str, to: Sequence[str], payload: Mapping[str, Any]
+    ) -> EmailMessage:
+        in_daemon.append(kind)
+        return render(ctx, kind, to, payload)
+
+    monkeypatch.setattr(render_ahead, "render", render_in_daemon)
     config = dataclasses.replace(
         app_config, smtp=dataclasses.replace(app_config.smtp, batch_size=2)
     )

@@ -23,6 +23,8 @@ from mailflow.config.schema import Config, Folders
 from mailflow.devstack import BOT, MailStack
 from mailflow.inbound import apply as apply_module
 from mailflow.inbound import handlers
+from mailflow.inbound.classify import Classification
+from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.pipeline import InboundPipeline
 from mailflow.tracker import repo
 from mailflow.tracker.db import is_transient
@@ -256,11 +258,13 @@ def test_a_transient_database_error_leaves_the_message_in_the_inbox(
     calls: list[str] = []
     real = handlers.HANDLERS["unknown"]
 
-    def locked_once(*args: object) -> apply_module.Outcome:
+    def locked_once(
+        ctx: apply_module.ApplyContext, mail: InboundMail, found: Classification
+    ) -> apply_module.Outcome:
         calls.append("x")
         if len(calls) <= 2:  # the fast pass and the careful pass both meet it
             raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
-        return real(*args)  # type: ignore[arg-type]
+        return real(ctx, mail, found)
 
     monkeypatch.setitem(handlers.HANDLERS, "unknown", locked_once)
     mailstack.append(BOT, _mail("meets a lock"))

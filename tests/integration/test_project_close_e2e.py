@@ -193,7 +193,8 @@ def test_a_project_is_closed_reviewed_and_archived_and_bad_commands_change_nothi
     with session_factory() as session:
         retro = session.scalars(select(Meeting).where(Meeting.title.contains("Retro"))).one()
         assert retro.project_id == closed.id
-        assert session.get(Project, closed.id).retro_meeting_id == retro.id  # type: ignore[union-attr]
+        reviewed = session.get(Project, closed.id)
+        assert reviewed is not None and reviewed.retro_meeting_id == retro.id
 
     # Closing again changes nothing and says so; no second report or archive.
     before = outbox_count(session_factory)

@@ -23,6 +23,8 @@ from mailflow.config.schema import (
 )
 from mailflow.devstack import BOT, MailStack
 from mailflow.inbound import pipeline as pipeline_module
+from mailflow.inbound.classify import Classification, classify
+from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.pipeline import InboundPipeline
 from mailflow.tracker.models import Attendee, InboundMessage, Meeting
 from mailflow.tracker.models import Person as TrackedPerson
@@ -312,12 +314,12 @@ def test_a_backlog_is_parsed_ahead_by_workers_with_the_same_result(
         mailstack.send(msg, sender, [BOT])
     # Classified in this process only if a worker did not prepare the message.
     in_daemon: list[str] = []
-    real_classify = pipeline_module.classify
-    monkeypatch.setattr(
-        pipeline_module,
-        "classify",
-        lambda mail: in_daemon.append(mail.subject) or real_classify(mail),
-    )
+
+    def classify_in_daemon(mail: InboundMail) -> Classification:
+        in_daemon.append(mail.subject)
+        return classify(mail)
+
+    monkeypatch.setattr(pipeline_module, "classify", classify_in_daemon)
     small = dataclasses.replace(config, imap=dataclasses.replace(config.imap, batch_size=2))
     pipeline = InboundPipeline(small, session_factory, clock, parse_workers=1)
     try:

@@ -396,3 +396,12 @@ def test_projects_lists_each_project_with_its_items_by_state(tracker: Tracker) -
     assert cells == ["新产品发布", "alice@example.test", "研发部", "-", "2", "1", "1", "0", "1"]
     assert [c.strip() for c in lines["Office move"].split("│")[5:-1]] == ["0"] * 5
     assert "2 project(s)" in result.stdout
+
+
+def test_items_show_prints_one_item_with_its_whole_history(tracker: Tracker) -> None:
+    result = _run(tracker, "items", "show", "mf-0001")
+    assert result.exit_code == 0, result.output
+    assert "MF-0001" in result.stdout and "准备预算" in result.stdout
+    assert "created" in result.stdout and "change(s)" in result.stdout
+    missing = _run(tracker, "items", "show", "MF-9999")
+    assert missing.exit_code != 0 and "there is no item MF-9999" in missing.output

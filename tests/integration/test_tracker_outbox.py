@@ -97,7 +97,8 @@ def test_an_expired_claim_is_released_to_another_worker(session: Session) -> Non
     # The resend keeps the Message-ID chosen before the crash.
     outbox.record_message_ids(session, {again.id: "<second@mailflow.example>"})
     session.expire_all()
-    assert session.get(OutboxRow, again.id).message_id == "<first@mailflow.example>"
+    resent = session.get(OutboxRow, again.id)
+    assert resent is not None and resent.message_id == "<first@mailflow.example>"
 
 
 @pytest.mark.parametrize("db_backend", ["postgresql"], indirect=True)

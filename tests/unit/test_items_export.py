@@ -167,4 +167,4 @@ def test_the_ics_has_crlf_line_ends() -> None:
 )
 def test_an_impossible_item_is_refused(changes: dict[str, object]) -> None:
     with pytest.raises(ValueError):
-        ItemRow("MF-1", "t", **changes)  # type: ignore[arg-type]
+        ItemRow("MF-1", "t", **changes)  # type: ignore[arg-type]  # wrong values, on purpose

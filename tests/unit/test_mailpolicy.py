@@ -87,13 +87,14 @@ def test_long_header_lines_are_parsed_every_time() -> None:
 
 def test_one_header_class_per_name() -> None:
     registry = POLICY.header_factory
+    assert isinstance(registry, email.headerregistry.HeaderRegistry)
     assert registry["Subject"] is registry["subject"]
     assert issubclass(registry["To"], email.headerregistry.AddressHeader)
     assert POLICY.header_max_count("Subject") == email.policy.default.header_max_count("Subject")
 
 
 def test_a_built_message_is_written_as_with_policy_default() -> None:
-    def build(policy: email.policy.EmailPolicy) -> bytes:
+    def build(policy: email.policy.EmailPolicy[email.message.EmailMessage]) -> bytes:
         msg = email.message.EmailMessage(policy=policy)
         msg["From"] = Address("机器人", "bot", "example.com")
         msg["To"] = "Bob <bob@example.com>, 张伟 <zhang@example.com>"

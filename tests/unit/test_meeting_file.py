@@ -34,9 +34,14 @@ attendees = ["bob"]
 """
 
 
-def _parse(text: str, **options: str) -> MeetingDraft:
+def _parse(text: str, organiser: str | None = None) -> MeetingDraft:
     return parse_meeting_file(
-        text, directory=DIRECTORY, now=NOW, default_timezone="UTC", domain="example.com", **options
+        text,
+        directory=DIRECTORY,
+        now=NOW,
+        default_timezone="UTC",
+        domain="example.com",
+        organiser=organiser,
     )
 
 

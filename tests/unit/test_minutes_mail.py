@@ -631,7 +631,7 @@ def test_builders_refuse_what_would_fail_later() -> None:
     with pytest.raises(ValueError, match="stage"):
         minutes_reminder_payload(
             spec,
-            stage="everyone",  # type: ignore[arg-type]
+            stage="everyone",  # type: ignore[arg-type]  # an unknown stage, on purpose
             deadline=datetime(2025, 3, 11, tzinfo=SHANGHAI),
             locale="en",
             timezone=None,

@@ -9,6 +9,7 @@ from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -44,7 +45,7 @@ def context(templates_dir: Path | None = None) -> RenderContext:
     return RenderContext(config=config, now=datetime(2025, 1, 10, 9, 0, tzinfo=SHANGHAI))
 
 
-def meeting(month: int = 1, day: int = 13, **changes: object) -> MeetingSpec:
+def meeting(month: int = 1, day: int = 13, **changes: Any) -> MeetingSpec:
     spec = MeetingSpec(
         uid="q2-review@example.com",
         title="Q2 review",
@@ -63,7 +64,7 @@ def meeting(month: int = 1, day: int = 13, **changes: object) -> MeetingSpec:
         ),
         materials=("https://docs.example.com/q2.pdf",),
     )
-    return dataclasses.replace(spec, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(spec, **changes)
 
 
 def reparse(msg: EmailMessage) -> EmailMessage:
@@ -87,11 +88,11 @@ def calendar_part(msg: EmailMessage) -> EmailMessage:
     return part
 
 
-def notice(spec: MeetingSpec, recipient: AttendeeSpec = ZHANG, **kwargs: object) -> EmailMessage:
-    options: dict[str, object] = {"recipient_locale": "en", "recipient_tz": None}
+def notice(spec: MeetingSpec, recipient: AttendeeSpec = ZHANG, **kwargs: Any) -> EmailMessage:
+    options: dict[str, Any] = {"recipient_locale": "en", "recipient_tz": None}
     options.update(kwargs)
     ctx = options.pop("ctx", None) or context()
-    return reparse(render_notice(ctx, spec, recipient, **options))  # type: ignore[arg-type]
+    return reparse(render_notice(ctx, spec, recipient, **options))
 
 
 def test_mime_shape_is_what_calendar_clients_recognise() -> None:

@@ -77,7 +77,7 @@ def test_the_head_passes_it_on_inside_the_department(line: str) -> None:
     item.confirmed_at = NOW
     event = apply(item, line, HEAD)
     assert isinstance(event, RequestEvent) and (event.verb, event.detail) == ("reassign", HEAD)
-    assert (item.owner_email, item.confirmed_at) == (MEMBER, None)
+    assert item.owner_email == MEMBER and item.confirmed_at is None
     assert (item.history[-1].old_value, item.history[-1].new_value) == (HEAD, MEMBER)
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mailflow.config.locate import key_lines, syntax_error
-from mailflow.config.schema import Person
+from mailflow.config.schema import Person, is_head
 from mailflow.config.validate import (
     LOCALES,
     Problems,
@@ -34,7 +34,6 @@ from mailflow.config.validate import (
     timezone_problem,
     type_name,
 )
-from mailflow.domain.directory import is_head
 from mailflow.errors import ConfigError, ConfigProblem
 
 COLUMNS = ("email", "name", "aliases", "department", "role", "manager", "locale", "timezone")

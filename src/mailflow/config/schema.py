@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from mailflow.errors import ConfigError, ConfigProblem
+from mailflow.text_forms import normalise
 
 Security = Literal["tls", "starttls", "plain"]
 Auth = Literal["password", "xoauth2"]
@@ -236,6 +237,16 @@ class Person:
     manager: str | None = None  # email of the person's executive / manager
     locale: str | None = None
     timezone: str | None = None
+
+
+# Roles that make a person the head of their department, compared after `normalise`. Here, next
+# to Person, because the people loader (two heads for one department) and the directory both ask.
+HEAD_ROLES = frozenset({"head", "department head", "dept head", "负责人", "部门负责人"})
+
+
+def is_head(person: Person) -> bool:
+    """Whether ``person`` heads their department (their role is one of HEAD_ROLES)."""
+    return person.role is not None and normalise(person.role) in HEAD_ROLES
 
 
 @dataclass(frozen=True)

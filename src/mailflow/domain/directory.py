@@ -36,14 +36,14 @@ from typing import Literal
 
 from pypinyin import lazy_pinyin
 
+from mailflow.config.schema import HEAD_ROLES as HEAD_ROLES
 from mailflow.config.schema import Person
+from mailflow.config.schema import is_head as is_head
 from mailflow.domain.identity import Identities
-from mailflow.domain.script import simplified
+from mailflow.text_forms import normalise as normalise
 
 Status = Literal["found", "ambiguous", "unknown"]
 Via = Literal["email", "alias", "name", "local part", "department", "given name", "title", "pinyin"]
-# Roles that make a person the head of their department, compared after `normalise`.
-HEAD_ROLES = frozenset({"head", "department head", "dept head", "负责人", "部门负责人"})
 # The common names of departments, by the stem of their Chinese name (the name without 部/处/…).
 DEPARTMENT_NAMES: dict[str, tuple[str, ...]] = {
     "财务": ("finance", "accounting", "fin"),
@@ -77,11 +77,6 @@ OTHER_TITLES: tuple[str, ...] = ("经理", "总监", "主任", "部长", "主管
 OTHER_TITLES += ("师傅", "博士", "律师", "会计")
 
 
-def is_head(person: Person) -> bool:
-    """Whether ``person`` heads their department (their role is one of HEAD_ROLES)."""
-    return person.role is not None and normalise(person.role) in HEAD_ROLES
-
-
 @dataclass(frozen=True)
 class Resolution:
     """What a token names: one person, several candidates, or nobody."""
@@ -99,12 +94,6 @@ class Resolution:
     @property
     def ambiguous(self) -> bool:
         return self.status == "ambiguous"
-
-
-def normalise(text: str) -> str:
-    """The comparison form of a word: NFKC (full-width → half-width), casefolded, one space,
-    Simplified characters."""
-    return simplified(" ".join(unicodedata.normalize("NFKC", text).casefold().split()))
 
 
 def department_words(department: str) -> set[str]:

@@ -8,51 +8,17 @@ kind of inbound mail means adding one module and one line here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Sequence
 
+from mailflow.inbound.classification import MACHINE_KINDS as MACHINE_KINDS
+from mailflow.inbound.classification import Classification as Classification
+from mailflow.inbound.classification import Classifier as Classifier
+from mailflow.inbound.classification import Kind as Kind
 from mailflow.inbound.mail import InboundMail
-
-Kind = Literal[
-    "bounce",
-    "auto_reply",
-    "feedback_report",
-    "read_receipt",
-    "itip_reply",
-    "itip_request",
-    "itip_cancel",
-    "itip_counter",
-    "reply",
-    "minutes",
-    "meeting_request",
-    "collab_request",
-    "project_command",
-    "unknown",
-]
-
-MACHINE_KINDS: frozenset[str] = frozenset(
-    {"bounce", "auto_reply", "feedback_report", "read_receipt"}
-)
-
-
-@dataclass(frozen=True)
-class Classification:
-    kind: Kind
-    reason: str
-    details: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def machine_generated(self) -> bool:
-        """Mail no person wrote: never answered, never read as an instruction."""
-        return self.kind in MACHINE_KINDS
-
-
-Classifier = Callable[[InboundMail], Classification | None]
 
 
 def _registry() -> tuple[Classifier, ...]:
-    # Imported here so each classifier module can import Classification from this one.
+    # Imported on first use, so importing this module for its types stays cheap.
     from mailflow.inbound.classifiers import (
         auto_reply,
         bounce,

@@ -8,13 +8,13 @@ paragraphs and an optional table, and this renderer lays them out as text and HT
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping, Sequence
 from email.message import EmailMessage
 from typing import Any
 
 from jinja2 import TemplateError
 
+from mailflow.outbound.answer_data import Answer, AnswerFile, PayloadError, table_of
 from mailflow.outbound.compose import RenderContext, RenderError, base_message
 from mailflow.outbound.templating import environment, get_template
 
@@ -29,40 +29,33 @@ def answer_payload(
     table: tuple[Sequence[str], Sequence[Sequence[str]]] | None = None,
     attachments: Sequence[tuple[str, str, bytes]] = (),
 ) -> dict[str, Any]:
-    """``attachments``: (filename, content type, bytes) carried with the answer."""
-    payload: dict[str, Any] = {
-        "locale": locale,
-        "subject": subject,
-        "paragraphs": list(paragraphs),
-        "in_reply_to": in_reply_to,
-        "references": list(references),
-        "table": None
-        if table is None
-        else {"headers": list(table[0]), "rows": [list(r) for r in table[1]]},
-    }
-    if attachments:
-        payload["attachments"] = [
-            {"filename": name, "content_type": kind, "data": base64.b64encode(data).decode()}
-            for name, kind, data in attachments
-        ]
-    return payload
+    """An :class:`~mailflow.outbound.answer_data.Answer` as the outbox stores it;
+    ``attachments``: (filename, content type, bytes) carried with the answer."""
+    return Answer(
+        locale=locale,
+        subject=subject,
+        paragraphs=tuple(paragraphs),
+        in_reply_to=in_reply_to,
+        references=tuple(references),
+        table=table_of(table),
+        attachments=tuple(AnswerFile(name, kind, data) for name, kind, data in attachments),
+    ).to_json()
 
 
 def render_answer_row(
     ctx: RenderContext, recipients: Sequence[str], payload: Mapping[str, Any]
 ) -> EmailMessage:
     try:
-        locale = str(payload["locale"])
-        subject = str(payload["subject"])
-        paragraphs = [str(p) for p in payload["paragraphs"]]
-    except (KeyError, TypeError) as exc:
+        answer = Answer.from_json(payload)
+    except PayloadError as exc:
         raise RenderError(f"answer payload is malformed: {exc}") from exc
+    locale, subject, paragraphs = answer.locale, answer.subject, list(answer.paragraphs)
     env = environment(ctx.config.templates_dir)
     default = ctx.config.mail.default_locale
     values = {
         "subject": subject,
         "paragraphs": paragraphs,
-        "table": payload.get("table"),
+        "table": answer.table.to_json() if answer.table is not None else None,
         "bot_name": ctx.config.mail.bot_name,
         "bot_address": ctx.config.mail.bot_address,
         "lang": locale.replace("_", "-"),
@@ -73,8 +66,8 @@ def render_answer_row(
         text, html = text_template.render(values), html_template.render(values)
     except TemplateError as exc:
         raise RenderError(f"cannot render an answer: {exc}") from exc
-    in_reply_to = payload.get("in_reply_to")
-    references = [*payload.get("references", ()), *([in_reply_to] if in_reply_to else [])]
+    in_reply_to = answer.in_reply_to
+    references = [*answer.references, *([in_reply_to] if in_reply_to else [])]
     msg = base_message(
         ctx,
         recipients=recipients,
@@ -88,18 +81,10 @@ def render_answer_row(
     msg["X-Auto-Response-Suppress"] = "OOF, AutoReply"
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
-    for attached in payload.get("attachments") or ():
-        try:
-            data = base64.b64decode(str(attached["data"]), validate=True)
-            maintype, _, subtype = str(attached["content_type"]).partition("/")
-            name = str(attached["filename"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise RenderError(f"answer attachment is malformed: {exc}") from exc
+    for attached in answer.attachments:
+        maintype, _, subtype = attached.content_type.partition("/")
         msg.add_attachment(
-            data,
-            maintype=maintype or "application",
-            subtype=subtype or "octet-stream",
-            filename=name,
+            attached.data, maintype=maintype, subtype=subtype, filename=attached.filename
         )
     # Set last: set_content() and add_alternative() drop or relocate Content-* headers.
     msg["Content-Language"] = chosen.replace("_", "-")

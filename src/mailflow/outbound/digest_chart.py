@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from mailflow.domain.item_status import OPEN_STATUS_NAMES
 from mailflow.outbound.digest_data import StatusCounts
 from mailflow.outbound.items_export import ITEM_STATUSES
 from mailflow.outbound.minutes_parts import status_label
@@ -32,7 +33,7 @@ COLOURS = {
     "cancelled": "#afb8c1",
 }
 # The statuses of items still being worked on, counted as "open".
-OPEN_STATUSES = ("not_started", "in_progress", "delayed")
+OPEN_STATUSES = OPEN_STATUS_NAMES
 SYMBOLS = {
     "not_started": ".",
     "in_progress": "=",

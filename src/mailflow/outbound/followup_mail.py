@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from mailflow.domain.item_status import OPEN_STATUS_NAMES
 from mailflow.outbound.compose import RenderContext, RenderError
 from mailflow.outbound.followup_parts import (
     OVERDUE,
@@ -67,7 +68,7 @@ _SUBJECTS = {
         "nudge": "尚未收到您的进度更新（{count}项行动项）",
     },
 }
-_OPEN = ("not_started", "in_progress", "delayed")
+_OPEN = OPEN_STATUS_NAMES
 
 
 def _words(locale: str) -> dict[str, str]:

@@ -9,10 +9,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
+from mailflow.domain.readers import reader
 from mailflow.outbound import answer_texts as texts
 from mailflow.outbound import outbox
 from mailflow.outbound.answer import answer_payload
-from mailflow.services.readers import reader
 from mailflow.tracker.models import Meeting
 
 

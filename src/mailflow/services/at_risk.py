@@ -21,15 +21,16 @@ from sqlalchemy.orm import Session
 from mailflow.config.schema import Config
 from mailflow.domain.at_risk import BusinessDays, Risk, assess
 from mailflow.domain.business_calendar import calendar_for
+from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.domain.quiet_hours import next_send_time
 from mailflow.outbound import outbox
 from mailflow.outbound import risk_texts as texts
 from mailflow.outbound.answer import answer_payload
 from mailflow.services.minutes import history
 from mailflow.services.readers import directory_of, reader
-from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, Project
+from mailflow.tracker.models import ActionItem, Meeting, Project
 
-OPEN = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
+OPEN = OPEN_STATUSES
 
 
 def coordinator_of(session: Session, item: ActionItem) -> str | None:

@@ -23,15 +23,16 @@ from sqlalchemy.orm import Session
 from mailflow.config.schema import Config
 from mailflow.domain.business_calendar import calendar_for
 from mailflow.domain.daily_report import DailyEntry
+from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.outbound import daily_texts as texts
 from mailflow.outbound import outbox
 from mailflow.outbound.answer import answer_payload
 from mailflow.services.minutes import history
 from mailflow.services.preferences import opted_out
 from mailflow.services.readers import reader
-from mailflow.tracker.models import ActionItem, ItemStatus, OutboxRow, Project
+from mailflow.tracker.models import ActionItem, OutboxRow, Project
 
-OPEN = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
+OPEN = OPEN_STATUSES
 
 
 def plan_daily_updates(session: Session, now: datetime, config: Config) -> int:

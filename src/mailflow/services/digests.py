@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from mailflow.config.schema import WEEKDAYS, Config, Person
 from mailflow.domain.directory import Directory
+from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.outbound import outbox
 from mailflow.outbound.digest_data import (
     Decision,
@@ -46,7 +47,7 @@ from mailflow.tracker.models import (
 from mailflow.tracker.models import Decision as DecisionRow
 
 Period = Literal["daily", "weekly"]
-OPEN = {ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED}
+OPEN = frozenset(OPEN_STATUSES)
 
 
 def executives(directory: Directory, people: Sequence[Person]) -> dict[str, list[str]]:

@@ -29,6 +29,7 @@ from mailflow.domain.followups import (
     weekly_nudges,
     weekly_progress,
 )
+from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.domain.quiet_hours import next_send_time
 from mailflow.outbound import outbox
 from mailflow.outbound.followup_mail import (
@@ -42,9 +43,9 @@ from mailflow.services.minutes_mails import item_row
 from mailflow.services.preferences import opted_out
 from mailflow.services.readers import directory_of, reader
 from mailflow.services.request_reminders import plan_request_reminders
-from mailflow.tracker.models import ActionItem, ItemHistory, ItemStatus, Meeting, OutboxRow
+from mailflow.tracker.models import ActionItem, ItemHistory, Meeting, OutboxRow
 
-OPEN = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
+OPEN = OPEN_STATUSES
 
 
 def open_items(session: Session) -> list[ActionItem]:

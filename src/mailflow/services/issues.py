@@ -29,7 +29,6 @@ from mailflow.config.schema import Config
 from mailflow.domain.directory import Directory
 from mailflow.domain.item_commands import ItemCommand
 from mailflow.domain.problem_messages import is_chinese
-from mailflow.inbound.mail import InboundMail
 from mailflow.outbound import issue_texts as texts
 from mailflow.outbound import outbox
 from mailflow.outbound.answer import answer_payload
@@ -37,7 +36,7 @@ from mailflow.outbound.minutes_parts import format_day
 from mailflow.services.issue_items import ISSUE, is_issue
 from mailflow.services.minutes import history
 from mailflow.services.readers import directory_of
-from mailflow.services.replies import answer, locale_of
+from mailflow.services.replies import ReceivedMail, answer, locale_of
 from mailflow.tracker.models import ActionItem, ItemStatus, Meeting
 
 __all__ = ["ISSUE", "ISSUE_VERBS", "apply_issue_verb", "refusal", "tell_escalation"]
@@ -137,7 +136,7 @@ def escalation_recipient(
 def tell_escalation(
     session: Session,
     config: Config,
-    mail: InboundMail,
+    mail: ReceivedMail,
     item: ActionItem,
     reason: str,
     *,

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from mailflow.domain.delay_categories import delay_category
 from mailflow.domain.directory import Directory
 from mailflow.domain.item_commands import ItemCommand
+from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.domain.minutes import Problem
 from mailflow.services.issues import ISSUE, ISSUE_VERBS, apply_issue_verb, refusal
 from mailflow.services.minutes import history
@@ -35,7 +36,7 @@ from mailflow.services.request_commands import (
 )
 from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, Project
 
-OPEN = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
+OPEN = OPEN_STATUSES
 
 
 @dataclass

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, Project
 
 
@@ -119,7 +120,7 @@ class ProjectStatus:
 
 def project_statuses(session: Session, today: date) -> list[ProjectStatus]:
     """Every project with its item counts: one grouped query, however many items there are."""
-    open_states = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
+    open_states = OPEN_STATUSES
     is_open = ActionItem.status.in_(open_states)
     rows = session.execute(
         select(

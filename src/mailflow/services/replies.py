@@ -12,13 +12,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
 from mailflow.domain.tokens import token_of, verify
-from mailflow.inbound.mail import InboundMail
 from mailflow.outbound import answer_texts as texts
 from mailflow.outbound import outbox
 from mailflow.outbound.answer import answer_payload
@@ -28,6 +28,24 @@ from mailflow.tracker.models import InboundMessage, Meeting, OutboxRow
 
 _ID = r"<[^<>\s]+>"
 log = logging.getLogger(__name__)
+
+
+class ReceivedMail(Protocol):
+    """What the services read of an inbound mail: its headers.
+
+    :class:`~mailflow.inbound.mail.InboundMail` is one. The services name only this, so they
+    never import the inbound layer, which calls them (``docs/architecture.md``)."""
+
+    @property
+    def sender(self) -> str: ...
+
+    @property
+    def subject(self) -> str: ...
+
+    @property
+    def message_id(self) -> str | None: ...
+
+    def header(self, name: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -60,14 +78,14 @@ def _replied_kind(session: Session, ids: list[str]) -> str | None:
     return rows[0].kind if rows else None
 
 
-def _message_ids(mail: InboundMail) -> list[str]:
+def _message_ids(mail: ReceivedMail) -> list[str]:
     # Newest first: In-Reply-To, then References from the end.
     found = re.findall(_ID, mail.header("In-Reply-To"))
     found += list(reversed(re.findall(_ID, mail.header("References"))))
     return list(dict.fromkeys(found))
 
 
-def resolve_target(session: Session, mail: InboundMail, config: Config) -> Target:
+def resolve_target(session: Session, mail: ReceivedMail, config: Config) -> Target:
     secret = config.mail.token_secret.reveal().encode() if config.mail.token_secret.key else b""
     addresses = [
         a
@@ -115,7 +133,7 @@ _MACHINE_LOCALS = {
 }
 
 
-def is_automatic(mail: InboundMail) -> bool:
+def is_automatic(mail: ReceivedMail) -> bool:
     """Marked as sent without a person (RFC 3834 and common practice), or from a mail system."""
     auto = mail.header("Auto-Submitted").lower()
     if auto and not auto.startswith("no"):
@@ -134,7 +152,7 @@ def locale_of(config: Config, address: str) -> str:
 def answer(
     session: Session,
     config: Config,
-    mail: InboundMail,
+    mail: ReceivedMail,
     *,
     key: str,
     to: str,
@@ -194,7 +212,7 @@ def subject_stem(subject: str | None) -> str:
 _ANSWER_KINDS = frozenset({"answer", "receipt", "item_receipt", "minutes_receipt"})
 
 
-def in_a_loop(session: Session, mail: InboundMail, now: datetime) -> bool:
+def in_a_loop(session: Session, mail: ReceivedMail, now: datetime) -> bool:
     """Whether ``mail`` answers one of mailflow's own answers and its sender has sent
     :data:`LOOP_MAILS` mails (this one included) within :data:`LOOP_WINDOW`, all with this
     mail's subject stem: a person's new mails, however many, are never taken for a loop."""
@@ -213,7 +231,7 @@ def in_a_loop(session: Session, mail: InboundMail, now: datetime) -> bool:
 
 
 def _tell_organiser_of_loop(
-    session: Session, config: Config, mail: InboundMail, meeting_id: int, now: datetime
+    session: Session, config: Config, mail: ReceivedMail, meeting_id: int, now: datetime
 ) -> None:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:

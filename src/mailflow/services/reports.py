@@ -3,14 +3,14 @@
 The library behind ``mailflow minutes show`` and ``mailflow items``: find a meeting from what a
 person types (UID, invite UID, id or part of the title), write its latest minutes as Markdown or as
 the official minutes' HTML, and list action items by owner, status, department or lateness.
-Nothing here changes a record (:func:`tracker_session` only migrates a schema that is behind, as
-``mailflow status`` does); "overdue" is relative to the ``date`` the caller passes.
+Nothing here changes a record or the schema (the caller opens the tracker with
+:func:`mailflow.tracker.open.open_tracker`); "overdue" is relative to the ``date`` the caller
+passes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,8 +31,7 @@ from mailflow.services.items import OPEN
 from mailflow.services.meetings import invite_spec
 from mailflow.services.minutes import latest_minutes, meeting_items
 from mailflow.services.minutes_mails import item_row
-from mailflow.tracker import db
-from mailflow.tracker.models import ActionItem, Dispute, ItemStatus, Meeting, Minutes
+from mailflow.tracker.models import ActionItem, Dispute, ItemHistory, ItemStatus, Meeting, Minutes
 
 
 def find_meeting(session: Session, text: str) -> Meeting | list[Meeting]:
@@ -273,14 +272,33 @@ def item_rows(session: Session, items: Sequence[ActionItem], directory: Director
     return [item_row(item, directory, titles.get(item.meeting_id or 0, "")) for item in items]
 
 
-@contextmanager
-def tracker_session(config: Config) -> Iterator[Session]:
-    """A session on the configured tracker DB for reading, migrated first if it is behind."""
-    engine = db.make_engine(config.database.url)
-    try:
-        if not db.is_up_to_date(engine):
-            db.upgrade(engine)
-        with db.make_session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
+# What a history row's kind means, as `mailflow items show` prints it.
+HISTORY_WORDS = {
+    "created": "created",
+    "update": "changed",
+    "acceptance": "acceptance record (验收确认单)",
+    "accepted": "accepted",
+    "rejected": "sent back",
+    "at_risk": "at risk (进度滞后)",
+    "talked": "talk recorded (约谈)",
+    "talk_missing": "no talk recorded: executive told",
+    "daily": "daily report (当日进展)",
+    "deliverable_files": "files delivered",
+    "reminded": "reminded",
+    "escalated": "escalated",
+    "reassigned": "reassigned",
+    "declined": "declined",
+    "note": "note",
+    "confirmed": "confirmed",
+}
+
+
+def item_with_history(session: Session, ref: str) -> tuple[ActionItem, list[ItemHistory]] | None:
+    """The item known as ``ref`` (case aside) and its whole history, oldest first; None if none."""
+    item = session.scalar(select(ActionItem).where(ActionItem.ref == ref.strip().upper()))
+    if item is None:
+        return None
+    rows = session.scalars(
+        select(ItemHistory).where(ItemHistory.item_id == item.id).order_by(ItemHistory.id)
+    ).all()
+    return item, list(rows)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
 from mailflow.domain.business_calendar import BusinessCalendar
+from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.domain.quiet_hours import next_send_time
 from mailflow.domain.request_clock import reminder_due
 from mailflow.outbound.request_texts import waited_label
@@ -25,9 +26,9 @@ from mailflow.services.minutes import history
 from mailflow.services.preferences import opted_out
 from mailflow.services.readers import reader
 from mailflow.services.requests import REQUEST_KIND, send_to_owner
-from mailflow.tracker.models import ActionItem, ItemHistory, ItemStatus
+from mailflow.tracker.models import ActionItem, ItemHistory
 
-_OPEN = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
+_OPEN = OPEN_STATUSES
 
 
 def _assignment(session: Session, item: ActionItem) -> tuple[datetime, bool]:

@@ -16,13 +16,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.tracker import repo
 from mailflow.tracker.models import (
     ActionItem,
     DaemonStatus,
     InboundMessage,
     InboundOutcome,
-    ItemStatus,
     OutboxRow,
     OutboxStatus,
 )
@@ -32,7 +32,6 @@ from mailflow.tracker.report import inbound_counts, outbox_counts
 # each send, and by the inbound pipeline while a poll has messages still to handle.
 LAST_POLL, LAST_SEND = "last_poll", "last_send"
 UNPROCESSED, UNPROCESSED_SINCE = "inbox_unprocessed", "inbox_unprocessed_since"
-OPEN_STATUSES = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS, ItemStatus.DELAYED)
 # Level 1 is the owner's own overdue notice; from level 2 someone else has been told.
 ESCALATED_LEVEL = 2
 UNSENT = (OutboxStatus.PENDING, OutboxStatus.SENDING)

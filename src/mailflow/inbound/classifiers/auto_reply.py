@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import re
 
+from mailflow.inbound.classification import Classification
 from mailflow.inbound.classifiers import itip
-from mailflow.inbound.classify import Classification
 from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.signs import (
     auto_submitted,

@@ -7,7 +7,7 @@ that shows one pays for the full parse that reads the recipients.
 from __future__ import annotations
 
 from mailflow.inbound.bounces import bounce_signal, read_bounce
-from mailflow.inbound.classify import Classification
+from mailflow.inbound.classification import Classification
 from mailflow.inbound.mail import InboundMail
 
 

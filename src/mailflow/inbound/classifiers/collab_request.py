@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mailflow.domain.collab_request import request_title
-from mailflow.inbound.classify import Classification
+from mailflow.inbound.classification import Classification
 from mailflow.inbound.mail import InboundMail
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from mailflow.inbound.classify import Classification, Kind
+from mailflow.inbound.classification import Classification, Kind
 from mailflow.inbound.itip import CALENDAR_TYPES, calendar_method, find_calendar
 from mailflow.inbound.mail import InboundMail
 

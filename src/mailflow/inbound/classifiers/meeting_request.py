@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailflow.inbound.classify import Classification
+from mailflow.inbound.classification import Classification
 from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.meeting_mail import meeting_title
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from mailflow.domain.script import simplified
-from mailflow.inbound.classify import Classification
+from mailflow.inbound.classification import Classification
 from mailflow.inbound.mail import InboundMail
 
 # Words that name minutes wherever they stand in a subject (after Traditional → Simplified).

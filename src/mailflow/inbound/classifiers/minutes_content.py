@@ -16,7 +16,7 @@ from mailflow.domain.item_dues import ZH_DEADLINE
 from mailflow.domain.minutes_lines import split_entries
 from mailflow.domain.minutes_tables import read_table
 from mailflow.domain.script import simplified
-from mailflow.inbound.classify import Classification
+from mailflow.inbound.classification import Classification
 from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.minutes_source import minutes_source
 

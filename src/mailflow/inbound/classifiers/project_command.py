@@ -7,8 +7,8 @@ classifier, next in line, reads them."""
 from __future__ import annotations
 
 from mailflow.domain.project_command import close_command
+from mailflow.inbound.classification import Classification
 from mailflow.inbound.classifiers.minutes import is_minutes_subject
-from mailflow.inbound.classify import Classification
 from mailflow.inbound.mail import InboundMail
 
 

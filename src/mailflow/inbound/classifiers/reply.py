@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from mailflow.inbound.classify import Classification
+from mailflow.inbound.classification import Classification
 from mailflow.inbound.mail import InboundMail
 from mailflow.outbound.compose import MESSAGE_ID_MARK
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from mailflow.inbound.bounce_dsn import parse_report
-from mailflow.inbound.classify import Classification
+from mailflow.inbound.classification import Classification
 from mailflow.inbound.feedback import read_arf, read_jmrp, read_mdn
 from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.mailtext import body_text

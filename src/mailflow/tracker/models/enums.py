@@ -6,6 +6,10 @@ from enum import StrEnum
 
 from sqlalchemy import Enum
 
+from mailflow.domain.item_status import ItemStatus
+
+__all__ = ["ItemStatus"]  # defined in the domain, the tracker stores it
+
 
 class MeetingStatus(StrEnum):
     DRAFT = "draft"
@@ -50,16 +54,6 @@ class DisputeStatus(StrEnum):
     OPEN = "open"
     RESOLVED = "resolved"
     DROPPED = "dropped"
-
-
-class ItemStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    # Its owner said DONE; its acceptor has not checked the deliverable yet (待验收).
-    AWAITING_ACCEPTANCE = "awaiting_acceptance"
-    DONE = "done"
-    DELAYED = "delayed"
-    CANCELLED = "cancelled"
 
 
 class InboundOutcome(StrEnum):
