@@ -1,6 +1,6 @@
 """Shared pieces of the speed benchmarks: databases, a config, seeded meetings, mail, results.
 
-Every speed script runs on the real loopback stack (:class:`mailflow.devstack.MailStack`) and a
+Every speed script runs on the real loopback stack (:class:`mailflow.dev.devstack.MailStack`) and a
 database it creates and drops itself: a SQLite file in a temporary directory, or a PostgreSQL
 database ``mf_bench_<random>`` on the local server (``MAILFLOW_BENCH_PG_URL``, default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``). Results go to ``benchmarks/results/`` as
@@ -46,9 +46,9 @@ from mailflow.config.schema import (
     Secret,
     SmtpSettings,
 )
-from mailflow.devstack import BOT, DOMAIN, MailStack
-from mailflow.devstack.stack import imap_settings as loopback_imap_settings
-from mailflow.devstack.stack import smtp_settings as loopback_smtp_settings
+from mailflow.dev.devstack import BOT, DOMAIN, MailStack
+from mailflow.dev.devstack.stack import imap_settings as loopback_imap_settings
+from mailflow.dev.devstack.stack import smtp_settings as loopback_smtp_settings
 from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
 from mailflow.outbound import outbox
 from mailflow.outbound.compose import new_message_id

@@ -32,9 +32,9 @@ from typing import Any
 
 from sqlalchemy import create_engine
 
-from mailflow.devstack import MailStack
-from mailflow.devstack.audit import append_all, audit, enqueue_messages, progress, stop_request
-from mailflow.devstack.fleet import Fleet, Pace, wait_until
+from mailflow.dev.devstack import MailStack
+from mailflow.dev.devstack.audit import append_all, audit, enqueue_messages, progress, stop_request
+from mailflow.dev.devstack.fleet import Fleet, Pace, wait_until
 from mailflow.tracker.db import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]

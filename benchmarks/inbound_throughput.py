@@ -37,7 +37,7 @@ from sqlalchemy import func, select
 
 from mailflow.adapters.imap import ImapMailbox
 from mailflow.config.schema import Config
-from mailflow.devstack import MailStack
+from mailflow.dev.devstack import MailStack
 from mailflow.inbound.pipeline import InboundPipeline
 from mailflow.tracker.models import InboundMessage
 

@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 
 from mailflow.adapters.smtp import SmtpSender
 from mailflow.config.schema import Config
-from mailflow.devstack import BOT
+from mailflow.dev.devstack import BOT
 from mailflow.outbound.compose import RenderContext, new_message_id
 from mailflow.outbound.flush import OutboxFlusher
 from mailflow.outbound.registry import render

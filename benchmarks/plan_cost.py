@@ -42,7 +42,7 @@ from mailflow.config.schema import (
     ScheduleSettings,
     SmtpSettings,
 )
-from mailflow.devstack import DOMAIN
+from mailflow.dev.devstack import DOMAIN
 from mailflow.domain.meeting import AttendeeSpec, MeetingSpec
 from mailflow.planning import Planner
 from mailflow.services.meetings import apply_spec

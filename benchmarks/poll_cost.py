@@ -25,7 +25,7 @@ import benchlib
 from benchlib import log
 
 from mailflow.adapters.imap import ImapMailbox
-from mailflow.devstack import DOMAIN, MailStack
+from mailflow.dev.devstack import DOMAIN, MailStack
 from mailflow.inbound.pipeline import InboundPipeline
 from mailflow.tracker import repo
 

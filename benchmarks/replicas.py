@@ -29,9 +29,9 @@ from typing import Any
 from sqlalchemy import URL, create_engine, func, make_url, select
 from sqlalchemy.orm import Session
 
-from mailflow.devstack import MailStack
-from mailflow.devstack.audit import append_all, audit, enqueue_messages, progress, stop_request
-from mailflow.devstack.fleet import Fleet, Pace, wait_until
+from mailflow.dev.devstack import MailStack
+from mailflow.dev.devstack.audit import append_all, audit, enqueue_messages, progress, stop_request
+from mailflow.dev.devstack.fleet import Fleet, Pace, wait_until
 from mailflow.tracker.db import upgrade
 from mailflow.tracker.models import InboundMessage, OutboxRow
 

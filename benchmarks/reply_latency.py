@@ -30,7 +30,7 @@ from imapclient import IMAPClient
 from sqlalchemy import event
 
 from mailflow.adapters.imap import ImapMailbox
-from mailflow.devstack import MailStack
+from mailflow.dev.devstack import MailStack
 from mailflow.inbound.pipeline import InboundPipeline
 from mailflow.inbound.watcher import InboxWatcher
 

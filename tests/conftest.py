@@ -27,7 +27,7 @@ from mailflow.config.schema import (
     ScheduleSettings,
     Secret,
 )
-from mailflow.devstack import MailStack
+from mailflow.dev.devstack import MailStack
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 # Set by .ci/run (and by CI services): every test must run, a skip is a failure with its reason.

@@ -169,7 +169,7 @@ def screenshot(chromium: str, page: Path, png: Path, profile: Path, height: int)
 
 def take_all(chromium: str, out: Path, work: Path) -> dict[str, Path]:
     """Play the demo in each language needed, then draw each README picture into ``out``."""
-    from mailflow.demo import run_demo  # the demo needs Dovecot; the layout check does not
+    from mailflow.dev.demo import run_demo  # the demo needs Dovecot; the layout check does not
 
     quiet = Console(file=io.StringIO())
     mails = {lang: work / f"demo-{lang}" for lang in sorted({shot[0] for shot in SHOTS.values()})}

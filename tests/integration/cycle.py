@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from mailflow.adapters.imap import ImapMailbox
 from mailflow.adapters.smtp import SmtpSender
 from mailflow.config.schema import Config
-from mailflow.devstack import MailStack
+from mailflow.dev.devstack import MailStack
 from mailflow.inbound.pipeline import InboundPipeline, PollResult
 from mailflow.outbound.flush import OutboxFlusher
 from mailflow.planning import Planner

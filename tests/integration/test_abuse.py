@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.adapters.imap import ImapMailbox
 from mailflow.config.schema import Config
-from mailflow.devstack import BOT, MailStack
+from mailflow.dev.devstack import BOT, MailStack
 from mailflow.inbound.pipeline import InboundPipeline, PollResult
 from mailflow.tracker.models import InboundMessage, Meeting, OutboxRow
 from tests.conftest import SteppingClock

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.config.schema import Config, MeetingSettings, PeopleSettings, Person
-from mailflow.devstack import BOT, MailStack
+from mailflow.dev.devstack import BOT, MailStack
 from mailflow.domain.meeting_codec import from_json
 from mailflow.tracker.models import Attendee, InboundMessage, Meeting, MeetingStatus, OutboxRow
 from tests.conftest import SteppingClock, shanghai_config

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, select
 
 from mailflow.cli import main
-from mailflow.devstack import BOT, MailStack
-from mailflow.devstack.__main__ import PASSWORD_ENV, config_toml
+from mailflow.dev.devstack import BOT, MailStack
+from mailflow.dev.devstack.__main__ import PASSWORD_ENV, config_toml
 from mailflow.tracker.models import InboundMessage, Meeting, OutboxRow
 from tests.conftest import offline_config_text
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from sqlalchemy import create_engine
 
-from mailflow.devstack import MailStack
-from mailflow.devstack.audit import append_all, audit, enqueue_messages, progress, stop_request
-from mailflow.devstack.fleet import Fleet, Pace, wait_until
+from mailflow.dev.devstack import MailStack
+from mailflow.dev.devstack.audit import append_all, audit, enqueue_messages, progress, stop_request
+from mailflow.dev.devstack.fleet import Fleet, Pace, wait_until
 from mailflow.tracker.db import upgrade
 
 KILLS = 5

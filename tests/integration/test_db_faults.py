@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from mailflow.cli import main
-from mailflow.devstack import BOT, MailStack
-from mailflow.devstack.audit import (
+from mailflow.dev.devstack import BOT, MailStack
+from mailflow.dev.devstack.audit import (
     append_all,
     audit,
     copies,
@@ -37,7 +37,7 @@ from mailflow.devstack.audit import (
     progress,
     stop_request,
 )
-from mailflow.devstack.fleet import Fleet, Pace, serve_env, wait_until
+from mailflow.dev.devstack.fleet import Fleet, Pace, serve_env, wait_until
 from mailflow.tracker.db import upgrade
 from mailflow.tracker.models import InboundMessage
 from tests.fixtures.private_pg import PrivateCluster

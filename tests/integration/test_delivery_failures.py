@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.config.schema import Config, Person
-from mailflow.devstack import BOT, MailStack
+from mailflow.dev.devstack import BOT, MailStack
 from mailflow.services.preferences import heard_from, opted_out
 from mailflow.tracker.models import OutboxRow, OutboxStatus
 from mailflow.tracker.models import Person as TrackedPerson

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from mailflow.cli import main
-from mailflow.devstack import APT_HINT, find_dovecot
+from mailflow.dev.devstack import APT_HINT, find_dovecot
 
 pytestmark = pytest.mark.integration
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from imapclient import IMAPClient
 
-from mailflow.devstack import DevStackError, DovecotNotInstalledError, DovecotServer, MailStack
-from mailflow.devstack import dovecot as dovecot_module
+from mailflow.dev.devstack import DevStackError, DovecotNotInstalledError, DovecotServer, MailStack
+from mailflow.dev.devstack import dovecot as dovecot_module
 
 pytestmark = pytest.mark.integration
 
@@ -153,7 +153,7 @@ def test_module_entry_point_writes_a_config_and_stops_on_sigterm(
 ) -> None:
     config = tmp_path / "mailflow.toml"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "mailflow.devstack", "--write-config", str(config)]
+    command = [sys.executable, "-m", "mailflow.dev.devstack", "--write-config", str(config)]
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0, env=env
     ) as process:

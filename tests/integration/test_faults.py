@@ -17,9 +17,9 @@ from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import Session
 
 from mailflow.cli import main
-from mailflow.devstack import BOT, MailStack
-from mailflow.devstack.audit import append_all, copies, progress, stop_request
-from mailflow.devstack.fleet import Fleet, Pace, serve_env, wait_until
+from mailflow.dev.devstack import BOT, MailStack
+from mailflow.dev.devstack.audit import append_all, copies, progress, stop_request
+from mailflow.dev.devstack.fleet import Fleet, Pace, serve_env, wait_until
 from mailflow.outbound import outbox
 from mailflow.tracker import repo
 from mailflow.tracker.db import upgrade

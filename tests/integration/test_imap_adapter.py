@@ -12,7 +12,7 @@ import pytest
 
 from mailflow.adapters.imap import ImapMailbox, connect_with_backoff
 from mailflow.config.schema import Secret
-from mailflow.devstack import BOT, MailStack
+from mailflow.dev.devstack import BOT, MailStack
 from mailflow.errors import MailboxError, MailboxUnavailableError
 
 pytestmark = pytest.mark.integration

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.config.schema import Config, Person
-from mailflow.devstack import BOT, MailStack
+from mailflow.dev.devstack import BOT, MailStack
 from mailflow.tracker.models import ActionItem, ItemHistory, ItemStatus
 from tests.conftest import SteppingClock, shanghai_config
 from tests.integration.cycle import Cycle

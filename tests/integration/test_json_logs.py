@@ -12,8 +12,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from mailflow.devstack import BOT, MailStack
-from mailflow.devstack.__main__ import PASSWORD_ENV, config_toml
+from mailflow.dev.devstack import BOT, MailStack
+from mailflow.dev.devstack.__main__ import PASSWORD_ENV, config_toml
 from tests.integration.test_cli import _wait_for_processed
 
 ALICE = "alice@example.test"

@@ -24,7 +24,7 @@ from mailflow.config.schema import (
     PeopleSettings,
     Person,
 )
-from mailflow.devstack import BOT, MailStack
+from mailflow.dev.devstack import BOT, MailStack
 from mailflow.tracker.models import Attendee, Meeting, MeetingStatus
 from tests.conftest import SteppingClock, invite_bot, shanghai_config
 from tests.integration.cycle import Cycle

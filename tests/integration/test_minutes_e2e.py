@@ -19,7 +19,7 @@ from mailflow.config.schema import (
     Config,
     Person,
 )
-from mailflow.devstack import BOT, MailStack
+from mailflow.dev.devstack import BOT, MailStack
 from mailflow.tracker.models import (
     ActionItem,
     Decision,

@@ -33,7 +33,7 @@ from mailflow.config.schema import (
     Person,
     ScheduleSettings,
 )
-from mailflow.devstack import BOT, MailStack
+from mailflow.dev.devstack import BOT, MailStack
 from mailflow.domain.directory import Directory
 from mailflow.domain.meeting import AttendeeSpec, MeetingSpec
 from mailflow.domain.minutes import ActionSpec, MinutesDoc

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.adapters.smtp import SmtpSender
 from mailflow.config.schema import Config
-from mailflow.devstack import MailStack
+from mailflow.dev.devstack import MailStack
 from mailflow.outbound import outbox, render_ahead
 from mailflow.outbound.compose import RenderContext
 from mailflow.outbound.flush import OutboxFlusher

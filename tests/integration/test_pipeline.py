@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.adapters.imap import ImapMailbox
 from mailflow.config.schema import Config, Folders
-from mailflow.devstack import BOT, MailStack
+from mailflow.dev.devstack import BOT, MailStack
 from mailflow.inbound import apply as apply_module
 from mailflow.inbound import handlers
 from mailflow.inbound.classify import Classification

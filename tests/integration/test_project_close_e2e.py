@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.config.schema import ArchiveSettings, Config, Person
-from mailflow.devstack import BOT, MailStack
+from mailflow.dev.devstack import BOT, MailStack
 from mailflow.tracker.models import Meeting, OutboxRow, Project
 from tests.conftest import SteppingClock, shanghai_config
 from tests.integration.cycle import Cycle

@@ -19,15 +19,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.adapters.imap import ImapMailbox
 from mailflow.config.schema import Config
-from mailflow.devstack import MailStack
-from mailflow.devstack.audit import (
+from mailflow.dev.devstack import MailStack
+from mailflow.dev.devstack.audit import (
     append_all,
     audit,
     enqueue_messages,
     progress,
     stop_request,
 )
-from mailflow.devstack.fleet import Fleet, Pace, serve_command, serve_env, wait_until
+from mailflow.dev.devstack.fleet import Fleet, Pace, serve_command, serve_env, wait_until
 from mailflow.errors import AlreadyRunningError, MailboxUnavailableError
 from mailflow.inbound.pipeline import InboundPipeline
 from mailflow.inbound.watcher import InboxWatcher

@@ -21,7 +21,7 @@ from mailflow.config.schema import (
     Config,
     Person,
 )
-from mailflow.devstack import BOT, MailStack
+from mailflow.dev.devstack import BOT, MailStack
 from mailflow.inbound import pipeline as pipeline_module
 from mailflow.inbound.classify import Classification, classify
 from mailflow.inbound.mail import InboundMail

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.config.schema import Config, Person
-from mailflow.devstack import BOT, MailStack
+from mailflow.dev.devstack import BOT, MailStack
 from mailflow.services.projects import project_named
 from mailflow.tracker.models import ActionItem, ItemStatus
 from tests.conftest import SteppingClock, shanghai_config

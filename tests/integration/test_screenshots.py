@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from mailflow.devstack import APT_HINT, find_dovecot
+from mailflow.dev.devstack import APT_HINT, find_dovecot
 from tests.screenshots import (
     LOCALES,
     MIN_CONTRAST,

@@ -10,8 +10,8 @@ import pytest
 
 from mailflow.adapters.smtp import SmtpSender
 from mailflow.config.schema import Auth, Secret
-from mailflow.devstack import MailStack
-from mailflow.devstack.dovecot import free_port
+from mailflow.dev.devstack import MailStack
+from mailflow.dev.devstack.dovecot import free_port
 from mailflow.errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
 
 pytestmark = pytest.mark.integration

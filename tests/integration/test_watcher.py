@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.adapters.imap import ImapMailbox
 from mailflow.config.schema import Config
-from mailflow.devstack import BOT, MailStack
+from mailflow.dev.devstack import BOT, MailStack
 from mailflow.inbound.pipeline import InboundPipeline
 from mailflow.inbound.watcher import InboxWatcher
 from mailflow.tracker.models import InboundMessage

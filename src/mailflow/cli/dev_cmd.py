@@ -27,7 +27,7 @@ from mailflow.errors import MailflowError
 )
 def demo(out: Path, lang: str) -> None:
     """Play one whole meeting cycle on a throwaway loopback mail stack; keep every mail."""
-    from mailflow.demo import run_demo
+    from mailflow.dev.demo import run_demo
 
     try:
         run_demo(out, lang=lang)
@@ -46,7 +46,7 @@ def demo(out: Path, lang: str) -> None:
 )
 def dev(workdir: Path) -> None:
     """Serve against a throwaway loopback mail stack (Dovecot + SMTP relay) and a SQLite DB."""
-    from mailflow.devrun import run_dev
+    from mailflow.dev.devrun import run_dev
 
     try:
         run_dev(workdir)

@@ -268,7 +268,7 @@ default_internal_group = {group}
 """
 
 _CONFIG = """\
-# Written by mailflow.devstack: a private loopback instance, no /etc/dovecot includes.
+# Written by mailflow.dev.devstack: a private loopback instance, no /etc/dovecot includes.
 instance_name = {instance_name}
 base_dir = {base}/run
 state_dir = {base}/state

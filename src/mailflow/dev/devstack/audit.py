@@ -23,7 +23,7 @@ from email.policy import compat32
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from mailflow.devstack.stack import BOT, DOMAIN, MailStack
+from mailflow.dev.devstack.stack import BOT, DOMAIN, MailStack
 from mailflow.outbound import outbox
 from mailflow.tracker.models import InboundMessage, Lease, OutboxRow, OutboxStatus
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from mailflow.devstack.stack import BOT, DOMAIN, MailStack
+from mailflow.dev.devstack.stack import BOT, DOMAIN, MailStack
 
 PASSWORD_ENV = "MAILFLOW_IMAP_PASSWORD"
 # The daemon logs this once it is set up, just before its watcher and scheduler start.
@@ -46,7 +46,7 @@ def serve_config(stack: MailStack, database_url: str, pace: Pace = Pace()) -> st
     """A config for the bot's mailbox on ``stack`` (keys as in config/mailflow.example.toml)."""
     folders = stack.imap_settings().folders
     return f"""\
-# Written by mailflow.devstack.fleet: the loopback stack with short intervals.
+# Written by mailflow.dev.devstack.fleet: the loopback stack with short intervals.
 [mail]
 domain = "{DOMAIN}"
 bot_address = "{BOT}"

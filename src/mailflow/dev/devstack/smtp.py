@@ -24,7 +24,7 @@ from typing import Any, Literal, cast
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from mailflow.devstack.dovecot import free_port
+from mailflow.dev.devstack.dovecot import free_port
 
 Stage = Literal["mail", "rcpt", "data"]
 

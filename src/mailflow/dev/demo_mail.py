@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.config.schema import Folders
-from mailflow.devstack import BOT, MailStack
+from mailflow.dev.devstack import BOT, MailStack
 from mailflow.tracker.models import OutboxRow
 
 OUTPUT_PATTERNS = ("[0-9][0-9]-*.eml", "[0-9][0-9]-*.html")

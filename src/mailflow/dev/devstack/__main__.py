@@ -1,4 +1,4 @@
-"""``python -m mailflow.devstack``: run the loopback mail stack in the foreground for a newcomer.
+"""``python -m mailflow.dev.devstack``: the loopback mail stack in the foreground, for a newcomer.
 
 Prints the ports and users, optionally writes a mailflow config that points at the stack, and
 stops cleanly (mail deleted) on Ctrl-C or SIGTERM.
@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from mailflow.devstack.dovecot import APT_HINT, find_dovecot
-from mailflow.devstack.stack import BOT, DOMAIN, MailStack
+from mailflow.dev.devstack.dovecot import APT_HINT, find_dovecot
+from mailflow.dev.devstack.stack import BOT, DOMAIN, MailStack
 
 PASSWORD_ENV = "MAILFLOW_IMAP_PASSWORD"
 
@@ -22,7 +22,7 @@ def config_toml(stack: MailStack, database_url: str) -> str:
     """A mailflow config for the bot's mailbox on ``stack`` (keys as in config/schema.py)."""
     folders = stack.imap_settings().folders
     return f"""\
-# Written by `python -m mailflow.devstack`: points at the loopback mail stack.
+# Written by `python -m mailflow.dev.devstack`: points at the loopback mail stack.
 # The IMAP password is read from ${PASSWORD_ENV} (the stack's password is "{stack.password}").
 
 [mail]
@@ -53,7 +53,7 @@ url = "{database_url}"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mailflow.devstack", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m mailflow.dev.devstack", description=__doc__)
     parser.add_argument(
         "--write-config", type=Path, metavar="PATH", help="write a mailflow config TOML here"
     )

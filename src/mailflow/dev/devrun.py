@@ -17,8 +17,8 @@ from rich.console import Console
 from mailflow import logs
 from mailflow.config.load import load_config
 from mailflow.daemon import Daemon
-from mailflow.devstack.__main__ import PASSWORD_ENV, config_toml
-from mailflow.devstack.stack import BOT, MailStack
+from mailflow.dev.devstack.__main__ import PASSWORD_ENV, config_toml
+from mailflow.dev.devstack.stack import BOT, MailStack
 
 
 def run_dev(workdir: Path, console: Console | None = None) -> None:

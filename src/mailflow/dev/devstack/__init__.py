@@ -3,15 +3,15 @@
 Never used by the daemon itself: ``mailflow serve`` talks to whatever servers its config names.
 """
 
-from mailflow.devstack.dovecot import (
+from mailflow.dev.devstack.dovecot import (
     APT_HINT,
     DevStackError,
     DovecotNotInstalledError,
     DovecotServer,
     find_dovecot,
 )
-from mailflow.devstack.smtp import ReceivedEnvelope, RelaySmtpServer
-from mailflow.devstack.stack import BOT, DEFAULT_USERS, DOMAIN, PASSWORD, MailStack
+from mailflow.dev.devstack.smtp import ReceivedEnvelope, RelaySmtpServer
+from mailflow.dev.devstack.stack import BOT, DEFAULT_USERS, DOMAIN, PASSWORD, MailStack
 
 __all__ = [
     "APT_HINT",

@@ -11,7 +11,7 @@ Alice. The executive's weekly digest on Friday evening shows it all, and Alice c
 the retrospective is asked for, its report sent, and the project archived. The people write the
 way people do (a ``MEETING:`` mail, replies in Chinese, a calendar answer); mailflow does the rest.
 
-Pure data and message builders: the driver (:mod:`mailflow.demo`) sends these mails through the
+Pure data and message builders: the driver (:mod:`mailflow.dev.demo`) sends these mails through the
 loopback stack at each act's time.
 """
 
@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from mailflow.config.schema import Person
-from mailflow.devstack import BOT, DOMAIN
+from mailflow.dev.devstack import BOT, DOMAIN
 
 ZONE = "Asia/Shanghai"
 ALICE, BOB, CAROL, DAVE, EXEC = (f"{n}@{DOMAIN}" for n in ("alice", "bob", "carol", "dave", "exec"))

@@ -19,8 +19,8 @@ from typing import Any
 from imapclient import IMAPClient
 
 from mailflow.config.schema import Folders, ImapSettings, Secret, SmtpSettings
-from mailflow.devstack.dovecot import DevStackError, DovecotServer
-from mailflow.devstack.smtp import RelaySmtpServer, local_users
+from mailflow.dev.devstack.dovecot import DevStackError, DovecotServer
+from mailflow.dev.devstack.smtp import RelaySmtpServer, local_users
 
 DOMAIN = "example.test"
 BOT = f"bot@{DOMAIN}"

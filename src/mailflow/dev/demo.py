@@ -2,9 +2,9 @@
 
 The daemon's three jobs (poll the inbox, plan due mail, send the outbox) run by hand at the time
 of a :class:`~mailflow.clock.SteppingClock`, the way the end-to-end tests drive them: the clock
-jumps hour by hour through a week of the story in :mod:`mailflow.demo_scenario`, so reminders,
+jumps hour by hour through a week of the story in :mod:`mailflow.dev.demo_scenario`, so reminders,
 escalations and the digest come when the rules say, and nobody sleeps. Every mail really goes
-through the SMTP relay into Dovecot and is read back over IMAP (:mod:`mailflow.demo_mail`); each
+through the SMTP relay into Dovecot and is read back over IMAP (:mod:`mailflow.dev.demo_mail`); each
 step is printed as it happens, and at the end every mail is written as ``.eml`` to the output
 folder. The mail stack and the SQLite database live in a temporary directory, removed at the end.
 """
@@ -37,9 +37,9 @@ from mailflow.config.schema import (
     ScheduleSettings,
     Secret,
 )
-from mailflow.demo_mail import Mailboxes, Received, clear_output, write_all
-from mailflow.demo_scenario import PEOPLE, ZONE, Act, acts
-from mailflow.devstack import BOT, DOMAIN, MailStack
+from mailflow.dev.demo_mail import Mailboxes, Received, clear_output, write_all
+from mailflow.dev.demo_scenario import PEOPLE, ZONE, Act, acts
+from mailflow.dev.devstack import BOT, DOMAIN, MailStack
 from mailflow.inbound.pipeline import InboundPipeline, Mailbox
 from mailflow.outbound.flush import OutboxFlusher
 from mailflow.planning import Planner
