@@ -221,17 +221,20 @@ def _verdict_back(find: Finder) -> list[Outgoing]:
     return [Outgoing(ALICE, "reject", back), Outgoing(ALICE, "talked", talk)]
 
 
-def _request_devices(find: Finder) -> list[Outgoing]:
-    subject = "协作需求：销售演示用测试设备"
-    text = (
-        "需求内容：为销售演示准备 5 台测试设备\n"
-        "接收部门：研发部\n"
-        "紧急程度：紧急\n"
-        "期望完成时间：3月14日\n"
-        "项目：二季度规划\n"
-    )
-    msg = _new(CAROL, subject, text, "carol-request")
-    return [Outgoing(CAROL, "request", msg)]
+def _request_devices(lang: str) -> Callable[[Finder], list[Outgoing]]:
+    def mails(find: Finder) -> list[Outgoing]:
+        subject = "协作需求：销售演示用测试设备"
+        text = (
+            "需求内容：为销售演示准备 5 台测试设备\n"
+            "接收部门：研发部\n"
+            "紧急程度：紧急\n"
+            "期望完成时间：3月14日\n"
+            f"项目：{PROJECT[lang]}\n"  # the project as the meeting named it
+        )
+        msg = _new(CAROL, subject, text, "carol-request")
+        return [Outgoing(CAROL, "request", msg)]
+
+    return mails
 
 
 def _dave_confirms(find: Finder) -> list[Outgoing]:
@@ -290,7 +293,7 @@ def acts(lang: str) -> list[Act]:
             local(12, 10),
             "A collaboration request",
             "Carol asks 研发部: 协作需求",
-            _request_devices,
+            _request_devices(lang),
         ),
         Act(local(12, 11), "The head confirms", "Dave, head of 研发部: CONFIRM", _dave_confirms),
         Act(local(13, 10), "Rework", "Bob: 完成 again", _rework),
