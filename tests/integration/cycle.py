@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from mailflow.adapters.imap import ImapMailbox
 from mailflow.adapters.smtp import SmtpSender
 from mailflow.config.schema import Config
-from mailflow.dev.devstack import MailStack
+from mailflow.dev.devstack import BOT, MailStack
 from mailflow.inbound.pipeline import InboundPipeline, PollResult
 from mailflow.outbound.flush import OutboxFlusher
 from mailflow.planning import Planner
@@ -49,3 +49,30 @@ class Cycle:
             assert isinstance(msg, EmailMessage)
             found.append(msg)
         return found
+
+
+def reply(to: EmailMessage, sender: str, body: str) -> EmailMessage:
+    """A reply as a mail client writes it: to the Reply-To, "Re:" subject, thread headers."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = str(to["Reply-To"] or BOT)
+    msg["Subject"] = f"Re: {to['Subject']}"
+    msg["In-Reply-To"] = str(to["Message-ID"])
+    msg["References"] = f"{to['References'] or ''} {to['Message-ID']}".strip()
+    msg["Message-ID"] = f"<{abs(hash((sender, body, str(to['Message-ID']))))}@example.test>"
+    msg.set_content(body)
+    return msg
+
+
+def text(msg: EmailMessage) -> str:
+    """The plain-text body of ``msg``."""
+    body = msg.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def latest(cycle: Cycle, person: str, word: str) -> EmailMessage:
+    """The newest mail to ``person`` with ``word`` in its subject."""
+    found = [m for m in cycle.inbox(person) if word in str(m["Subject"])]
+    assert found, f"no mail to {person} with {word!r} in its subject"
+    return found[-1]

@@ -20,7 +20,7 @@ from mailflow.config.schema import Config, Person
 from mailflow.dev.devstack import BOT, MailStack
 from mailflow.tracker.models import ActionItem, ItemHistory, ItemStatus, Meeting, Minutes, Project
 from tests.conftest import SteppingClock, shanghai_config
-from tests.integration.cycle import Cycle
+from tests.integration.cycle import Cycle, latest, reply, text
 
 ALICE, BOB, CAROL = "alice@example.test", "bob@example.test", "carol@example.test"
 PEOPLE = (
@@ -33,30 +33,6 @@ PEOPLE = (
 @pytest.fixture
 def config(app_config: Config, monkeypatch: pytest.MonkeyPatch) -> Config:
     return shanghai_config(app_config, PEOPLE, monkeypatch)
-
-
-def reply(to: EmailMessage, sender: str, body: str) -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = str(to["Reply-To"] or BOT)
-    msg["Subject"] = f"Re: {to['Subject']}"
-    msg["In-Reply-To"] = str(to["Message-ID"])
-    msg["References"] = f"{to['References'] or ''} {to['Message-ID']}".strip()
-    msg["Message-ID"] = f"<{abs(hash((sender, body, str(to['Message-ID']))))}@example.test>"
-    msg.set_content(body)
-    return msg
-
-
-def text(msg: EmailMessage) -> str:
-    body = msg.get_body(("plain",))
-    assert body is not None
-    return str(body.get_content())
-
-
-def latest(cycle: Cycle, person: str, word: str) -> EmailMessage:
-    found = [m for m in cycle.inbox(person) if word in str(m["Subject"])]
-    assert found, f"no mail to {person} with {word!r} in its subject"
-    return found[-1]
 
 
 def item(sessions: sessionmaker[Session]) -> ActionItem:

@@ -21,8 +21,7 @@ from mailflow.dev.devstack import BOT, MailStack
 from mailflow.services.projects import project_statuses
 from mailflow.tracker.models import ActionItem, ItemHistory
 from tests.conftest import SteppingClock, shanghai_config
-from tests.integration.cycle import Cycle
-from tests.integration.test_acceptance_e2e import latest, reply, text
+from tests.integration.cycle import Cycle, latest, reply, text
 
 ALICE, BOB, DAVE = "alice@example.test", "bob@example.test", "dave@example.test"
 PEOPLE = (

@@ -19,8 +19,7 @@ from mailflow.config.schema import Config, Person
 from mailflow.dev.devstack import BOT, MailStack
 from mailflow.tracker.models import ActionItem, ItemHistory, Project
 from tests.conftest import SteppingClock, shanghai_config
-from tests.integration.cycle import Cycle
-from tests.integration.test_acceptance_e2e import latest, reply, text
+from tests.integration.cycle import Cycle, latest, reply, text
 
 ALICE, BOB = "alice@example.test", "bob@example.test"
 PEOPLE = (

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.config.schema import Config, DigestSettings, Person
 from mailflow.services.digests import plan_digests
-from mailflow.services.minutes import history
+from mailflow.services.item_history import history
 from mailflow.services.projects import project_named
 from mailflow.tracker.models import ActionItem, ItemStatus, OutboxRow
 

@@ -27,9 +27,8 @@ from mailflow.config.schema import ArchiveSettings, Config, Person
 from mailflow.dev.devstack import BOT, MailStack
 from mailflow.tracker.models import Meeting, OutboxRow, Project
 from tests.conftest import SteppingClock, shanghai_config
-from tests.integration.cycle import Cycle
-from tests.integration.test_acceptance_e2e import latest, reply
-from tests.integration.test_acceptance_e2e import text as plain
+from tests.integration.cycle import Cycle, latest, reply
+from tests.integration.cycle import text as plain
 
 ALICE, BOB, CAROL = "alice@example.test", "bob@example.test", "carol@example.test"
 # The loopback stack has these mailboxes only: Erin (zh_TW) reads hers at exec@.

@@ -21,7 +21,8 @@ from mailflow.dev.devstack import BOT, MailStack
 from mailflow.services.projects import project_named
 from mailflow.tracker.models import ActionItem, ItemStatus
 from tests.conftest import SteppingClock, shanghai_config
-from tests.integration.cycle import Cycle
+from tests.integration.cycle import Cycle, latest, text
+from tests.integration.cycle import reply as reply_to
 
 # The mail stack's mailboxes, given the parts of this story.
 ALICE, WANG, LI = "alice@example.test", "carol@example.test", "dave@example.test"
@@ -69,28 +70,8 @@ def send(cycle: Cycle, sender: str, subject: str, body: str) -> None:
 
 
 def reply(cycle: Cycle, to: EmailMessage, sender: str, body: str) -> None:
-    msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = str(to["Reply-To"] or BOT)
-    msg["Subject"] = f"Re: {to['Subject']}"
-    msg["In-Reply-To"] = str(to["Message-ID"])
-    msg["References"] = f"{to['References'] or ''} {to['Message-ID']}".strip()
-    msg["Message-ID"] = f"<{abs(hash((sender, body, str(to['Message-ID']))))}@example.test>"
-    msg.set_content(body)
-    cycle.stack.send(msg, sender, [BOT])
+    cycle.stack.send(reply_to(to, sender, body), sender, [BOT])
     cycle.run()
-
-
-def text(msg: EmailMessage) -> str:
-    body = msg.get_body(("plain",))
-    assert body is not None
-    return str(body.get_content())
-
-
-def latest(cycle: Cycle, person: str, word: str) -> EmailMessage:
-    found = [m for m in cycle.inbox(person) if word in str(m["Subject"])]
-    assert found, f"no mail to {person} with {word!r} in its subject"
-    return found[-1]
 
 
 def requests(sessions: sessionmaker[Session]) -> list[ActionItem]:

@@ -17,7 +17,7 @@ from mailflow.domain.business_calendar import calendar_for
 from mailflow.outbound import answer_texts as texts
 from mailflow.outbound import outbox
 from mailflow.outbound.answer import answer_payload
-from mailflow.services.minutes import history
+from mailflow.services.item_history import history
 from mailflow.services.readers import directory_of, reader
 from mailflow.tracker.models import ActionItem, ItemHistory, ItemStatus, Meeting, Project
 

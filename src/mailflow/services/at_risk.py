@@ -26,7 +26,7 @@ from mailflow.domain.quiet_hours import next_send_time
 from mailflow.outbound import outbox
 from mailflow.outbound import risk_texts as texts
 from mailflow.outbound.answer import answer_payload
-from mailflow.services.minutes import history
+from mailflow.services.item_history import history
 from mailflow.services.readers import directory_of, reader
 from mailflow.tracker.models import ActionItem, Meeting, Project
 

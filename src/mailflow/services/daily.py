@@ -27,7 +27,7 @@ from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.outbound import daily_texts as texts
 from mailflow.outbound import outbox
 from mailflow.outbound.answer import answer_payload
-from mailflow.services.minutes import history
+from mailflow.services.item_history import history
 from mailflow.services.preferences import opted_out
 from mailflow.services.readers import reader
 from mailflow.tracker.models import ActionItem, OutboxRow, Project

@@ -21,7 +21,7 @@ from mailflow.domain.quiet_hours import next_send_time
 from mailflow.outbound import outbox
 from mailflow.outbound.escalation_mail import Sent, escalation_payload
 from mailflow.services.followups import item_state, meetings_of, open_items, sent_keys
-from mailflow.services.minutes import history
+from mailflow.services.item_history import history
 from mailflow.services.minutes_mails import item_row
 from mailflow.services.notices import meeting_reply_address
 from mailflow.services.readers import directory_of, reader

@@ -38,7 +38,7 @@ from mailflow.outbound.followup_mail import (
     weekly_progress_payload,
 )
 from mailflow.outbound.followup_parts import DueItem
-from mailflow.services.minutes import history
+from mailflow.services.item_history import history
 from mailflow.services.minutes_mails import item_row
 from mailflow.services.preferences import opted_out
 from mailflow.services.readers import directory_of, reader

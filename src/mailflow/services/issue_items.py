@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from mailflow.domain.directory import Directory
 from mailflow.domain.minutes import ActionSpec, Problem
 from mailflow.outbound import issue_texts as texts
+from mailflow.services.item_history import history
 from mailflow.services.projects import place_item
-from mailflow.tracker.models import ActionItem, ItemHistory, ItemStatus, Meeting, Minutes
+from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, Minutes
 from mailflow.tracker.repo import allocate_item_ref
 
 ISSUE = "issue"
@@ -33,31 +34,6 @@ def is_issue(item: ActionItem) -> bool:
 
 def _key(owner: str, task: str) -> tuple[str, str]:
     return owner.lower(), " ".join(task.lower().split())
-
-
-def history(
-    item: ActionItem,
-    *,
-    at: datetime,
-    actor: str,
-    kind: str,
-    field_name: str | None = None,
-    old: object = None,
-    new: object = None,
-    source: str | None = None,
-) -> None:
-    """One history entry (as ``services.minutes.history``, which imports this module)."""
-    item.history.append(
-        ItemHistory(
-            at=at,
-            actor=actor,
-            kind=kind,
-            field=field_name,
-            old_value=None if old is None else str(old),
-            new_value=None if new is None else str(new),
-            source_message_id=source,
-        )
-    )
 
 
 def owner_of(spec: ActionSpec, meeting: Meeting) -> str:

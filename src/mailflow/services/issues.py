@@ -34,7 +34,7 @@ from mailflow.outbound import outbox
 from mailflow.outbound.answer import answer_payload
 from mailflow.outbound.minutes_parts import format_day
 from mailflow.services.issue_items import ISSUE, is_issue
-from mailflow.services.minutes import history
+from mailflow.services.item_history import history
 from mailflow.services.readers import directory_of
 from mailflow.services.replies import ReceivedMail, answer, locale_of
 from mailflow.tracker.models import ActionItem, ItemStatus, Meeting

@@ -28,7 +28,7 @@ from mailflow.domain.item_commands import ItemCommand
 from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.domain.minutes import Problem
 from mailflow.services.issues import ISSUE, ISSUE_VERBS, apply_issue_verb, refusal
-from mailflow.services.minutes import history
+from mailflow.services.item_history import history
 from mailflow.services.request_commands import (
     RequestEvent,
     apply_request_command,

@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 from mailflow.domain.directory import Directory
 from mailflow.domain.minutes import ActionSpec, MinutesDoc, NextMeetingSpec, Problem
 from mailflow.services.issue_items import ISSUE, issue_entries, sync_issues
+from mailflow.services.item_history import history
 from mailflow.services.projects import place_item
 from mailflow.tracker.models import (
     ActionItem,
     Decision,
     Dispute,
-    ItemHistory,
     ItemStatus,
     Meeting,
     Minutes,
@@ -59,30 +59,6 @@ def meeting_items(session: Session, meeting: Meeting) -> list[ActionItem]:
     return list(
         session.scalars(
             select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)
-        )
-    )
-
-
-def history(
-    item: ActionItem,
-    *,
-    at: datetime,
-    actor: str,
-    kind: str,
-    field_name: str | None = None,
-    old: object = None,
-    new: object = None,
-    source: str | None = None,
-) -> None:
-    item.history.append(
-        ItemHistory(
-            at=at,
-            actor=actor,
-            kind=kind,
-            field=field_name,
-            old_value=None if old is None else str(old),
-            new_value=None if new is None else str(new),
-            source_message_id=source,
         )
     )
 

@@ -23,7 +23,7 @@ from datetime import datetime
 from mailflow.domain.directory import Directory, normalise
 from mailflow.domain.item_commands import ItemCommand
 from mailflow.domain.minutes import Problem
-from mailflow.services.minutes import history
+from mailflow.services.item_history import history
 from mailflow.tracker.models import ActionItem, ItemStatus
 
 REQUEST_VERBS = frozenset({"confirm", "reassign", "decline"})

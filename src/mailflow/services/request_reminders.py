@@ -22,7 +22,7 @@ from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.domain.quiet_hours import next_send_time
 from mailflow.domain.request_clock import reminder_due
 from mailflow.outbound.request_texts import waited_label
-from mailflow.services.minutes import history
+from mailflow.services.item_history import history
 from mailflow.services.preferences import opted_out
 from mailflow.services.readers import reader
 from mailflow.services.requests import REQUEST_KIND, send_to_owner

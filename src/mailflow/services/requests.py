@@ -22,7 +22,7 @@ from mailflow.outbound import outbox
 from mailflow.outbound import request_texts as texts
 from mailflow.outbound.answer import answer_payload
 from mailflow.outbound.compose import thread_root_id
-from mailflow.services.minutes import history
+from mailflow.services.item_history import history
 from mailflow.services.projects import project_named
 from mailflow.services.readers import directory_of, reader
 from mailflow.services.request_commands import RequestEvent
