@@ -50,9 +50,9 @@ from mailflow.dev.devstack import BOT, DOMAIN, MailStack
 from mailflow.dev.devstack.stack import imap_settings as loopback_imap_settings
 from mailflow.dev.devstack.stack import smtp_settings as loopback_smtp_settings
 from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
-from mailflow.outbound import outbox
-from mailflow.outbound.compose import new_message_id
-from mailflow.outbound.notice_mail import notice_payload
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.meetings.notice_mail import notice_payload
+from mailflow.outbound.rendering.compose import new_message_id
 from mailflow.services.meetings import apply_spec, invite_spec
 from mailflow.services.notices import meeting_reply_address
 from mailflow.tracker.db import make_engine, make_session_factory, upgrade
@@ -238,7 +238,6 @@ def seed_meetings(
                 outbox.enqueue(
                     session,
                     key=f"notice:{meeting.invite_uid}:0:-:{person.email}",
-                    kind="notice",
                     recipients=[person.email],
                     payload=notice_payload(
                         notice_spec,

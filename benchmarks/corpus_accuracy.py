@@ -25,10 +25,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mailflow.inbound.addresses import is_address
-from mailflow.inbound.classifiers import auto_reply, bounce, reports
-from mailflow.inbound.classify import Classification, classify
-from mailflow.inbound.mail import InboundMail
+from mailflow.inbound.reading.addresses import is_address
+from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.classifiers import auto_reply, bounce, reports
+from mailflow.inbound.understanding.classify import Classification, classify
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"

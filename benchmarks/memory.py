@@ -49,7 +49,7 @@ def child_idle(config: Config, password: str) -> tuple[int, int]:
     import mailflow.adapters.imap
     import mailflow.adapters.smtp
     import mailflow.inbound.pipeline
-    import mailflow.outbound.flush  # noqa: F401
+    import mailflow.outbound.delivery.flush  # noqa: F401
 
     return _peak_kib(), 0
 
@@ -74,7 +74,7 @@ def child_inbound(config: Config, password: str) -> tuple[int, int]:
 def child_outbound(config: Config, password: str) -> tuple[int, int]:
     """One flush of every pending notice, as the send job does after a long outage."""
     from mailflow.adapters.smtp import SmtpSender
-    from mailflow.outbound.flush import OutboxFlusher
+    from mailflow.outbound.delivery.flush import OutboxFlusher
 
     flusher = OutboxFlusher(
         config,

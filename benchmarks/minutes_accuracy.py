@@ -26,7 +26,7 @@ from mailflow.domain.business_calendar import BusinessCalendar
 from mailflow.domain.directory import Directory
 from mailflow.domain.minutes import ActionSpec, MinutesDoc
 from mailflow.domain.minutes_parser import parse_minutes
-from mailflow.inbound.mailtext import html_to_text
+from mailflow.inbound.reading.mailtext import html_to_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "minutes"

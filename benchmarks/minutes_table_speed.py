@@ -27,8 +27,8 @@ from lxml import etree
 from minutes_mail_accuracy import CALENDAR, DATA, load_directory
 
 from mailflow.domain.minutes_parser import parse_minutes
-from mailflow.inbound.mail import InboundMail
-from mailflow.inbound.minutes_source import read_source
+from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.minutes_source import read_source
 
 OWNERS = ["张伟", "李娜", "陈静", "Bob", "Carol King", "王伟（研发部）", "市场部", "赵敏"]
 DUES = ["3月14日", "下周三", "月底前", "2025-04-01", "本周五", "3个工作日内", "待定", "4/15"]

@@ -32,9 +32,9 @@ from sqlalchemy import func, select
 from mailflow.adapters.smtp import SmtpSender
 from mailflow.config.schema import Config
 from mailflow.dev.devstack import BOT
-from mailflow.outbound.compose import RenderContext, new_message_id
-from mailflow.outbound.flush import OutboxFlusher
-from mailflow.outbound.registry import render
+from mailflow.outbound.delivery.flush import OutboxFlusher
+from mailflow.outbound.delivery.registry import render
+from mailflow.outbound.rendering.compose import RenderContext, new_message_id
 from mailflow.tracker.models import OutboxRow, OutboxStatus
 
 TARGET = 0.5

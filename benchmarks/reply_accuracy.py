@@ -25,9 +25,14 @@ from email.message import Message
 from functools import partial
 from pathlib import Path
 
-from mailflow.inbound.mailtext import decode_bytes
-from mailflow.inbound.reply_text import html_reply_text, new_text, reply_body, strip_quotes
-from mailflow.inbound.reply_trim import trim_reply
+from mailflow.inbound.reading.mailtext import decode_bytes
+from mailflow.inbound.understanding.reply_text import (
+    html_reply_text,
+    new_text,
+    reply_body,
+    strip_quotes,
+)
+from mailflow.inbound.understanding.reply_trim import trim_reply
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"

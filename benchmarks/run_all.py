@@ -40,6 +40,7 @@ SCRIPTS: list[tuple[str, list[str], list[str]]] = [
     ("minutes_table_speed", [], ["--rounds", "3"]),
     ("calendar_intake", [], ["--rounds", "5"]),
     ("plan_cost", [], ["--quick"]),
+    ("web_board", [], ["-n", "10"]),
 ]
 TIMEOUT_SECONDS = 1200
 

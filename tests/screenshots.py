@@ -58,47 +58,45 @@ from mailflow.config.schema import (
 from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
 from mailflow.domain.meeting_draft import Problem as IntakeProblem
 from mailflow.domain.minutes import Problem
-from mailflow.outbound import answer_texts
-from mailflow.outbound.answer import answer_payload, render_answer_row
-from mailflow.outbound.changes import diff_meetings
-from mailflow.outbound.compose import RenderContext
-from mailflow.outbound.digest_data import Decision, MeetingAhead, MinutesGap, OverdueItem
-from mailflow.outbound.digest_mail import (
+from mailflow.outbound.delivery.registry import RENDERERS
+from mailflow.outbound.kinds.answers import answer_texts
+from mailflow.outbound.kinds.answers.answer import answer_payload
+from mailflow.outbound.kinds.digest.digest_data import (
+    Decision,
+    MeetingAhead,
+    MinutesGap,
+    OverdueItem,
+)
+from mailflow.outbound.kinds.digest.digest_mail import (
     digest_details_payload,
     digest_payload,
-    render_digest_details_row,
-    render_digest_row,
 )
-from mailflow.outbound.escalation_mail import Sent, escalation_payload, render_escalation_row
-from mailflow.outbound.followup_mail import (
+from mailflow.outbound.kinds.digest.digest_payloads import DigestPayload
+from mailflow.outbound.kinds.items.escalation_mail import Sent, escalation_payload
+from mailflow.outbound.kinds.items.followup_mail import (
     item_reminder_payload,
-    render_item_reminder_row,
-    render_weekly_nudge_row,
-    render_weekly_progress_row,
     weekly_nudge_payload,
     weekly_progress_payload,
 )
-from mailflow.outbound.followup_parts import DueItem
-from mailflow.outbound.items_export import ItemRow
-from mailflow.outbound.items_mail import (
+from mailflow.outbound.kinds.items.followup_parts import DueItem
+from mailflow.outbound.kinds.items.items_mail import (
     item_assignment_payload,
     item_receipt_payload,
-    render_item_assignment_row,
-    render_item_receipt_row,
 )
-from mailflow.outbound.minutes_mail import (
+from mailflow.outbound.kinds.meetings.changes import diff_meetings
+from mailflow.outbound.kinds.meetings.notice import render_notice
+from mailflow.outbound.kinds.meetings.receipt import receipt_payload
+from mailflow.outbound.kinds.minutes.minutes_mail import (
     minutes_reminder_payload,
     minutes_skeleton_payload,
-    render_minutes_reminder_row,
-    render_minutes_skeleton_row,
 )
-from mailflow.outbound.minutes_receipt import minutes_receipt_payload, render_minutes_receipt_row
-from mailflow.outbound.notice import render_notice
-from mailflow.outbound.official_minutes import (
+from mailflow.outbound.kinds.minutes.minutes_receipt import minutes_receipt_payload
+from mailflow.outbound.kinds.minutes.official_minutes import (
     official_minutes_payload,
-    render_official_minutes_row,
 )
-from mailflow.outbound.receipt import receipt_payload, render_receipt_row
+from mailflow.outbound.rendering.compose import RenderContext
+from mailflow.outbound.rendering.items_export import ItemRow
+from mailflow.outbound.rendering.payload_fields import OutboxPayload
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDTH = 900
@@ -277,9 +275,6 @@ def _people(words: Mapping[str, str]) -> tuple[Person, ...]:
     )
 
 
-Renderer = Callable[[RenderContext, Sequence[str], Mapping[str, Any]], EmailMessage]
-
-
 def _context(words: Mapping[str, str], now: datetime = NOW) -> RenderContext:
     config = Config(
         mail=MailSettings(domain="example.com", bot_address=BOT, bot_name="Meeting desk"),
@@ -374,13 +369,13 @@ def _parsed(msg: EmailMessage) -> EmailMessage:
 
 def _row(
     words: Mapping[str, str],
-    renderer: Renderer,
     to: str,
-    payload: Mapping[str, Any],
+    payload: OutboxPayload,
     now: datetime = NOW,
 ) -> EmailMessage:
-    # Through JSON and back, as the outbox stores a payload.
-    return _parsed(renderer(_context(words, now), [to], json.loads(json.dumps(payload))))
+    # Through JSON and back, as the outbox stores a payload, and rendered as the outbox does.
+    stored = json.loads(json.dumps(payload.to_json()))
+    return _parsed(RENDERERS[payload.KIND](_context(words, now), [to], stored))
 
 
 def catalogue(locale: str) -> dict[str, str]:
@@ -439,7 +434,6 @@ def sample_mails(locale: str) -> dict[str, EmailMessage]:
         ),
         "receipt": lambda: _row(
             words,
-            render_receipt_row,
             "alice@example.com",
             receipt_payload(
                 outcome="created", spec=spec, notes=[words["note"]], source="mail", **where
@@ -447,7 +441,6 @@ def sample_mails(locale: str) -> dict[str, EmailMessage]:
         ),
         "receipt_rejected": lambda: _row(
             words,
-            render_receipt_row,
             "alice@example.com",
             receipt_payload(
                 outcome="rejected",
@@ -464,7 +457,6 @@ def sample_mails(locale: str) -> dict[str, EmailMessage]:
         ),
         "answer": lambda: _row(
             words,
-            render_answer_row,
             "alice@example.com",
             answer_payload(
                 locale=locale,
@@ -488,7 +480,6 @@ def sample_mails(locale: str) -> dict[str, EmailMessage]:
         ),
         "minutes_skeleton": lambda: _row(
             words,
-            render_minutes_skeleton_row,
             "Carol Chen <carol@example.com>",
             minutes_skeleton_payload(
                 spec, deadline=datetime(2025, 3, 13, 10, 30, tzinfo=SHANGHAI), **where
@@ -496,7 +487,6 @@ def sample_mails(locale: str) -> dict[str, EmailMessage]:
         ),
         "minutes_reminder": lambda: _row(
             words,
-            render_minutes_reminder_row,
             "alice@example.com",
             minutes_reminder_payload(
                 spec,
@@ -507,7 +497,6 @@ def sample_mails(locale: str) -> dict[str, EmailMessage]:
         ),
         "minutes_receipt": lambda: _row(
             words,
-            render_minutes_receipt_row,
             "carol@example.com",
             minutes_receipt_payload(
                 title=words["title"],
@@ -523,13 +512,11 @@ def sample_mails(locale: str) -> dict[str, EmailMessage]:
         ),
         "official_minutes": lambda: _row(
             words,
-            render_official_minutes_row,
             "bob@example.com",
             official_minutes_payload(spec, _content(words), **where),
         ),
         "item_assignment": lambda: _row(
             words,
-            render_item_assignment_row,
             "bob@example.com",
             item_assignment_payload(
                 (plan, laptops),
@@ -541,7 +528,6 @@ def sample_mails(locale: str) -> dict[str, EmailMessage]:
         ),
         "item_receipt": lambda: _row(
             words,
-            render_item_receipt_row,
             "bob@example.com",
             item_receipt_payload(
                 (plan, laptops),
@@ -555,7 +541,6 @@ def sample_mails(locale: str) -> dict[str, EmailMessage]:
         ),
         "item_reminder": lambda: _row(
             words,
-            render_item_reminder_row,
             "Bob Li <bob@example.com>",
             item_reminder_payload(
                 (
@@ -568,7 +553,6 @@ def sample_mails(locale: str) -> dict[str, EmailMessage]:
         ),
         "weekly_progress": lambda: _row(
             words,
-            render_weekly_progress_row,
             "bob@example.com",
             weekly_progress_payload(
                 (plan, laptops, budget),
@@ -579,13 +563,11 @@ def sample_mails(locale: str) -> dict[str, EmailMessage]:
         ),
         "weekly_nudge": lambda: _row(
             words,
-            render_weekly_nudge_row,
             "bob@example.com",
             weekly_nudge_payload((plan, laptops), asked_on=date(2025, 3, 7), **where),
         ),
         "escalation": lambda: _row(
             words,
-            render_escalation_row,
             "alice@example.com",
             escalation_payload(
                 laptops,
@@ -609,13 +591,11 @@ def sample_mails(locale: str) -> dict[str, EmailMessage]:
         ),
         "digest": lambda: _row(
             words,
-            render_digest_row,
             "Chen Jing <ceo@example.com>",
             _digest(words, (plan, laptops, budget), **where),
         ),
         "digest_details": lambda: _row(
             words,
-            render_digest_details_row,
             "ceo@example.com",
             digest_details_payload(
                 words["department"],
@@ -678,7 +658,7 @@ def _content(words: Mapping[str, str]) -> dict[str, Any]:
 
 def _digest(
     words: Mapping[str, str], items: Sequence[ItemRow], **where: Unpack[_Where]
-) -> dict[str, Any]:
+) -> DigestPayload:
     first, second = words["department"], words["department2"]
     plan, laptops, budget = items
     return digest_payload(

@@ -17,21 +17,21 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from mailflow.adapters.imap import ImapMailbox
 from mailflow.adapters.smtp import SmtpSender
 from mailflow.clock import Clock, SystemClock
 from mailflow.config.schema import Auth, Config, Secret
-from mailflow.errors import ConfigError, ConfigProblem
+from mailflow.errors import ConfigError, ConfigProblem, StorageError
 from mailflow.inbound.pipeline import InboundPipeline
 from mailflow.inbound.watcher import InboxWatcher
-from mailflow.outbound.flush import OutboxFlusher
+from mailflow.outbound.delivery.flush import OutboxFlusher
 from mailflow.planning import Planner
 from mailflow.scheduling import Job, build_scheduler, run_now
 from mailflow.tracker import db, file_lock, repo
 from mailflow.tracker.leases import LeaseKeeper
+from mailflow.tracker.transactions import ONCE, in_transaction
 
 if TYPE_CHECKING:
     from mailflow.metrics import MetricsServer
@@ -127,11 +127,14 @@ class Daemon:
 
     def _after_inbox_error(self, error: str) -> None:
         # Shown by `mailflow status` among the last errors; once per outage, like the log line.
+        now = self.clock.now()
         try:
-            with self.sessions() as session, session.begin():
-                now = self.clock.now()
-                repo.set_status(session, "last_inbox_error", error, now)
-        except SQLAlchemyError as exc:
+            in_transaction(
+                self.sessions,
+                lambda session: repo.set_status(session, "last_inbox_error", error, now),
+                retry=ONCE,
+            )
+        except StorageError as exc:
             log.warning("inbox error not recorded in the database: %s", exc)
 
     def run(self, stop: threading.Event) -> None:

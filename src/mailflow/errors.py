@@ -7,6 +7,8 @@ Adapters translate library exceptions (smtplib, imapclient, SQLAlchemy) into the
      ├── ConfigError                 invalid configuration; carries every problem with its key path
      ├── StorageError                the tracker database failed (connection, migration, disk full)
      │                               or its schema is behind for a reading command
+     │    ├── TransientStorageError  connection lost, lock timeout, serialisation failure: the
+     │    │                          work was retried with backoff; retry later, never quarantine
      │    └── AlreadyRunningError  a second `serve` on one SQLite DB
      ├── MailboxError                IMAP failed
      │    └── MailboxUnavailableError  connection refused or lost: retry with backoff
@@ -57,6 +59,12 @@ class ConfigError(MailflowError):
 
 class StorageError(MailflowError):
     """The tracker database could not be used."""
+
+
+class TransientStorageError(StorageError):
+    """The database's trouble, not the data's: it stayed unreachable, locked or in conflict
+    through every retry. The work can be done later as it was; it is never blamed on its input
+    (an inbound message that met it stays in the INBOX, it is not quarantined)."""
 
 
 class AlreadyRunningError(StorageError):

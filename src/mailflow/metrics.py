@@ -23,13 +23,13 @@ from wsgiref.simple_server import WSGIServer
 from prometheus_client import CollectorRegistry, start_http_server
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from mailflow.clock import Clock
 from mailflow.config.schema import Config
-from mailflow.errors import ConfigError, ConfigProblem
+from mailflow.errors import ConfigError, ConfigProblem, StorageError
 from mailflow.tracker.ops_report import OpsFigures, ops_figures
+from mailflow.tracker.transactions import ONCE, in_transaction
 
 log = logging.getLogger("mailflow.metrics")
 
@@ -54,9 +54,10 @@ class TrackerCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         now = self._clock.now()
         try:
-            with self._sessions() as session:
-                figures = ops_figures(session, now)
-        except SQLAlchemyError as exc:
+            figures = in_transaction(
+                self._sessions, lambda session: ops_figures(session, now), retry=ONCE
+            )
+        except StorageError as exc:
             # A scrape that fails as a whole hides every other figure; one that says "the database
             # is down" can be alerted on.
             log.warning("metrics: the database could not be read: %s", exc)

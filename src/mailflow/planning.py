@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from mailflow.clock import Clock
 from mailflow.config.schema import Config
+from mailflow.errors import TransientStorageError
 from mailflow.services.acceptance import plan_acceptance_reminders
 from mailflow.services.at_risk import plan_at_risk
 from mailflow.services.daily import plan_daily_updates
@@ -24,7 +25,7 @@ from mailflow.services.followups import plan_reminders, plan_weekly
 from mailflow.services.minutes_mails import plan_minutes
 from mailflow.services.notices import plan_notices
 from mailflow.services.project_close import plan_project_archives, plan_project_close
-from mailflow.tracker.db import is_transient
+from mailflow.tracker.transactions import DEFAULT_RETRY, Retry, in_transaction
 
 log = logging.getLogger("mailflow.plan")
 
@@ -47,10 +48,18 @@ PLANNERS: list[tuple[str, PlannerFn]] = [
 
 
 class Planner:
-    def __init__(self, config: Config, sessions: Callable[[], Session], clock: Clock) -> None:
+    def __init__(
+        self,
+        config: Config,
+        sessions: Callable[[], Session],
+        clock: Clock,
+        *,
+        retry: Retry = DEFAULT_RETRY,
+    ) -> None:
         self._config = config
         self._sessions = sessions
         self._clock = clock
+        self._retry = retry
         self._failing: dict[str, str] = {}  # planner → its last error, logged once
         self.failed: dict[str, int] = {}  # planner → passes it failed in
 
@@ -58,17 +67,16 @@ class Planner:
         """Run every planner, each in its own transaction and its own error boundary: one that
         raises is logged (once until it works again), its work rolled back and counted in
         :attr:`failed`, and the planners after it still run. A database that cannot be reached (or
-        another transient database error) fails the whole pass instead: the job logs the outage
-        once, not once per planner."""
+        another transient database error), once retried with backoff, fails the whole pass
+        instead: the job logs the outage once, not once per planner."""
         counts: dict[str, int] = {}
         now = self._clock.now()
         for name, planner in PLANNERS:
             try:
-                with self._sessions() as session, session.begin():
-                    counts[name] = planner(session, now, self._config)
+                counts[name] = self._run(planner, now)
+            except TransientStorageError:
+                raise
             except Exception as exc:  # the boundary: one planner, not the whole pass
-                if is_transient(exc):
-                    raise
                 text = f"{type(exc).__name__}: {exc}"
                 if self._failing.get(name) != text:
                     log.exception("planner %s failed: %s", name, text)
@@ -80,3 +88,9 @@ class Planner:
             if counts[name]:
                 log.info("planned %d %s mail(s)", counts[name], name)
         return counts
+
+    def _run(self, planner: PlannerFn, now: datetime) -> int:
+        """One planner in its own transaction, retried on a transient database error."""
+        return in_transaction(
+            self._sessions, lambda session: planner(session, now, self._config), retry=self._retry
+        )

@@ -12,7 +12,7 @@ from mailflow.adapters.smtp import SmtpSender
 from mailflow.config.schema import Config
 from mailflow.dev.devstack import BOT, MailStack
 from mailflow.inbound.pipeline import InboundPipeline, PollResult
-from mailflow.outbound.flush import OutboxFlusher
+from mailflow.outbound.delivery.flush import OutboxFlusher
 from mailflow.planning import Planner
 from tests.conftest import SteppingClock
 

@@ -158,7 +158,7 @@ def test_header_injection_through_a_title_goes_nowhere(
     clock: SteppingClock,
 ) -> None:
     from mailflow.adapters.smtp import SmtpSender
-    from mailflow.outbound.flush import OutboxFlusher
+    from mailflow.outbound.delivery.flush import OutboxFlusher
 
     # An encoded-word subject that decodes to a line break and a Bcc header.
     msg = _mail("placeholder", "When: 2025-03-20 10:00\nAttendees: bob@example.test\n")

@@ -20,10 +20,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from mailflow.config.schema import Config, ImapSettings, MailSettings, SmtpSettings
-from mailflow.outbound.compose import RenderContext
-from mailflow.outbound.digest_data import Decision, MeetingAhead, MinutesGap, OverdueItem
-from mailflow.outbound.digest_mail import digest_payload, render_digest_row
-from mailflow.outbound.items_export import ItemRow
+from mailflow.outbound.kinds.digest.digest_data import (
+    Decision,
+    MeetingAhead,
+    MinutesGap,
+    OverdueItem,
+)
+from mailflow.outbound.kinds.digest.digest_mail import digest_payload, render_digest_row
+from mailflow.outbound.rendering.compose import RenderContext
+from mailflow.outbound.rendering.items_export import ItemRow
 
 pytestmark = pytest.mark.integration
 

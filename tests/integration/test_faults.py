@@ -20,7 +20,8 @@ from mailflow.cli import main
 from mailflow.dev.devstack import BOT, MailStack
 from mailflow.dev.devstack.audit import append_all, copies, progress, stop_request
 from mailflow.dev.devstack.fleet import Fleet, Pace, serve_env, wait_until
-from mailflow.outbound import outbox
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.rendering.compose import PlainMessage
 from mailflow.tracker import repo
 from mailflow.tracker.db import upgrade
 from mailflow.tracker.models import OutboxRow
@@ -93,9 +94,8 @@ def test_smtp_temporary_replies_then_one_refused_recipient(
             outbox.enqueue(
                 session,
                 key=key,
-                kind="message",
                 recipients=recipients,
-                payload={"subject": f"fault {key}", "text": "hello"},
+                payload=PlainMessage(f"fault {key}", "hello"),
                 now=datetime.now(UTC),
             )
     try:

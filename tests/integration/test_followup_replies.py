@@ -29,7 +29,7 @@ from mailflow.domain.directory import Directory
 from mailflow.domain.meeting import AttendeeSpec, MeetingSpec
 from mailflow.domain.minutes import ActionSpec, MinutesDoc
 from mailflow.inbound.pipeline import InboundPipeline
-from mailflow.outbound.flush import OutboxFlusher
+from mailflow.outbound.delivery.flush import OutboxFlusher
 from mailflow.services.digests import plan_digests
 from mailflow.services.escalations import plan_escalations
 from mailflow.services.followups import plan_reminders, plan_weekly

@@ -19,8 +19,8 @@ from mailflow.config.schema import (
     MailSettings,
     SmtpSettings,
 )
-from mailflow.inbound.archive import ArchiveMailbox
 from mailflow.inbound.pipeline import InboundPipeline
+from mailflow.inbound.reading.archive import ArchiveMailbox
 from mailflow.tracker.models import InboundMessage
 from tests.conftest import SteppingClock
 from tests.fuzz_mail import corpus_mails, mutated

@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from mailflow.inbound.mail import InboundMail
-from mailflow.outbound import outbox
+from mailflow.inbound.reading.mail import InboundMail
+from mailflow.outbound.delivery import outbox
 from mailflow.services.replies import LOOP_MAILS, in_a_loop
 from mailflow.tracker import repo
 from mailflow.tracker.models import OutboxRow
+from tests.stored_payload import stored
 
 NOW = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 ROBOT = "helpdesk@vendor.example"
@@ -39,7 +40,7 @@ def _record(session: Session, mail: InboundMail, at: datetime) -> None:
 
 
 def test_answers_answered_by_a_robot_stop_after_a_few_rounds(session: Session) -> None:
-    outbox.enqueue(session, key="answer:1", kind="answer", recipients=[ROBOT], payload={}, now=NOW)
+    outbox.enqueue(session, key="answer:1", recipients=[ROBOT], payload=stored("answer"), now=NOW)
     session.execute(update(OutboxRow).values(message_id="<a1.mailflow@example.test>"))
     subject = "Re: Re: Your mail was not acted on"
     for n in range(LOOP_MAILS - 1):

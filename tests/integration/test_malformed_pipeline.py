@@ -22,8 +22,8 @@ from mailflow.config.schema import (
     MailSettings,
     SmtpSettings,
 )
-from mailflow.inbound.archive import ArchiveMailbox
 from mailflow.inbound.pipeline import InboundPipeline
+from mailflow.inbound.reading.archive import ArchiveMailbox
 from mailflow.tracker import db
 from mailflow.tracker.models import InboundMessage
 from tests.conftest import SteppingClock

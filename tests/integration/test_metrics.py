@@ -24,11 +24,12 @@ from mailflow.config.schema import (
 )
 from mailflow.errors import ConfigError
 from mailflow.metrics import MetricsServer, serve_metrics, start_metrics
-from mailflow.outbound import outbox
+from mailflow.outbound.delivery import outbox
 from mailflow.tracker import repo
 from mailflow.tracker.models import ActionItem, ItemStatus, OutboxRow
 from mailflow.tracker.ops_report import note_unprocessed
 from tests.conftest import SteppingClock
+from tests.stored_payload import stored
 
 NOW = datetime(2025, 3, 12, 2, 0, tzinfo=UTC)
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -73,23 +74,21 @@ def fill_tracker(session: Session) -> None:
     outbox.enqueue(
         session,
         key="due",
-        kind="notice",
         recipients=["bob@example.test"],
-        payload={},
+        payload=stored("notice"),
         now=NOW - timedelta(hours=3),
         not_before=NOW - timedelta(hours=1),
     )
     outbox.enqueue(
         session,
         key="held",
-        kind="item_reminder",
         recipients=["carol@example.test"],
-        payload={},
+        payload=stored("item_reminder"),
         now=NOW - timedelta(minutes=10),
         not_before=NOW + timedelta(hours=20),
     )
     outbox.enqueue(
-        session, key="sent", kind="receipt", recipients=["a@example.test"], payload={}, now=NOW
+        session, key="sent", recipients=["a@example.test"], payload=stored("receipt"), now=NOW
     )
     sent = session.query(OutboxRow).filter_by(idempotency_key="sent").one()
     outbox.mark_sent(session, sent.id, now=NOW - timedelta(minutes=5))

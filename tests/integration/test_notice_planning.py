@@ -30,12 +30,12 @@ from mailflow.config.schema import (
     SmtpSettings,
 )
 from mailflow.domain.meeting import AttendeeSpec, MeetingSpec
-from mailflow.inbound.apply import ApplyContext
-from mailflow.inbound.classify import classify
-from mailflow.inbound.handlers import apply
-from mailflow.inbound.mail import InboundMail
-from mailflow.outbound.compose import RenderContext
-from mailflow.outbound.registry import render
+from mailflow.inbound.handlers.apply import ApplyContext
+from mailflow.inbound.handlers.registry import apply
+from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.classify import classify
+from mailflow.outbound.delivery.registry import render
+from mailflow.outbound.rendering.compose import RenderContext
 from mailflow.services.meetings import apply_spec
 from mailflow.services.notices import plan_notices
 from mailflow.tracker.models import Meeting, MeetingSource, MeetingStatus, OutboxRow

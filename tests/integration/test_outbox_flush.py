@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from mailflow.adapters.smtp import SmtpSender
 from mailflow.config.schema import Config
 from mailflow.dev.devstack import MailStack
-from mailflow.outbound import outbox, render_ahead
-from mailflow.outbound.compose import RenderContext
-from mailflow.outbound.flush import OutboxFlusher
-from mailflow.outbound.registry import render
+from mailflow.outbound.delivery import outbox, render_ahead
+from mailflow.outbound.delivery.flush import OutboxFlusher
+from mailflow.outbound.delivery.registry import render
+from mailflow.outbound.rendering.compose import PlainMessage, RenderContext
 from mailflow.tracker.models import OutboxRow
 from tests.conftest import SteppingClock
 
@@ -44,9 +44,8 @@ def _enqueue(
         return outbox.enqueue(
             session,
             key=key,
-            kind="message",
             recipients=to,
-            payload={"subject": f"About {key}", "text": "Hello 你好"},
+            payload=PlainMessage(f"About {key}", "Hello 你好"),
             now=clock.now(),
         )
 

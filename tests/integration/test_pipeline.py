@@ -21,14 +21,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from mailflow.adapters.imap import ImapMailbox
 from mailflow.config.schema import Config, Folders
 from mailflow.dev.devstack import BOT, MailStack
-from mailflow.inbound import apply as apply_module
-from mailflow.inbound import handlers
-from mailflow.inbound.classify import Classification
-from mailflow.inbound.mail import InboundMail
+from mailflow.errors import TransientStorageError
+from mailflow.inbound.handlers import apply as apply_module
+from mailflow.inbound.handlers import registry as handlers
 from mailflow.inbound.pipeline import InboundPipeline
+from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.classify import Classification
 from mailflow.tracker import repo
 from mailflow.tracker.db import is_transient
 from mailflow.tracker.models import InboundMessage
+from mailflow.tracker.transactions import Retry
 from tests.conftest import SteppingClock
 
 
@@ -253,30 +255,67 @@ def test_a_transient_database_error_leaves_the_message_in_the_inbox(
     clock: SteppingClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A lock timeout or a lost connection is the database's trouble: the message is neither
-    quarantined nor recorded, stays in the INBOX and is applied by the next poll."""
+    """A lock timeout or a lost connection is the database's trouble: the batch is retried with
+    backoff and, when the database still fails, the message is neither quarantined nor recorded,
+    stays in the INBOX and is applied by the next poll."""
     calls: list[str] = []
+    waited: list[float] = []
+    real = handlers.HANDLERS["unknown"]
+
+    def locked_twice(
+        ctx: apply_module.ApplyContext, mail: InboundMail, found: Classification
+    ) -> apply_module.Outcome:
+        calls.append("x")
+        if len(calls) <= 2:  # both attempts of the first poll meet it
+            raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+        return real(ctx, mail, found)
+
+    monkeypatch.setitem(handlers.HANDLERS, "unknown", locked_twice)
+    mailstack.append(BOT, _mail("meets a lock"))
+    retry = Retry(attempts=2, sleep=waited.append)
+    pipeline = InboundPipeline(app_config, session_factory, clock, retry=retry)
+    with _mailbox(app_config, mailstack) as mailbox:
+        mailbox.ensure_folders()
+        with pytest.raises(TransientStorageError):
+            pipeline.poll(mailbox)
+        assert len(calls) == 2 and len(waited) == 1
+        assert _records(session_factory) == []
+        assert not mailstack.messages(BOT, app_config.imap.folders.quarantine)
+        assert len(mailstack.messages(BOT, "INBOX")) == 1
+        pipeline.poll(mailbox)
+    assert [outcome for _, _, outcome in _records(session_factory)] != ["quarantined"]
+    assert len(_records(session_factory)) == 1
+    assert not mailstack.messages(BOT, app_config.imap.folders.quarantine)
+
+
+def test_a_lock_held_for_a_moment_is_waited_out_within_the_poll(
+    app_config: Config,
+    mailstack: MailStack,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+    waited: list[float] = []
     real = handlers.HANDLERS["unknown"]
 
     def locked_once(
         ctx: apply_module.ApplyContext, mail: InboundMail, found: Classification
     ) -> apply_module.Outcome:
         calls.append("x")
-        if len(calls) <= 2:  # the fast pass and the careful pass both meet it
+        if len(calls) == 1:
             raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
         return real(ctx, mail, found)
 
     monkeypatch.setitem(handlers.HANDLERS, "unknown", locked_once)
-    mailstack.append(BOT, _mail("meets a lock"))
-    pipeline = InboundPipeline(app_config, session_factory, clock)
+    mailstack.append(BOT, _mail("waits out a lock"))
+    retry = Retry(attempts=3, sleep=waited.append)
+    pipeline = InboundPipeline(app_config, session_factory, clock, retry=retry)
     with _mailbox(app_config, mailstack) as mailbox:
         mailbox.ensure_folders()
-        with pytest.raises(OperationalError):
-            pipeline.poll(mailbox)
-        assert _records(session_factory) == []
-        assert not mailstack.messages(BOT, app_config.imap.folders.quarantine)
-        assert len(mailstack.messages(BOT, "INBOX")) == 1
-        pipeline.poll(mailbox)
+        result = pipeline.poll(mailbox)
+    assert len(calls) == 2 and len(waited) == 1
+    assert "quarantined" not in result.by_outcome
     assert [outcome for _, _, outcome in _records(session_factory)] != ["quarantined"]
     assert len(_records(session_factory)) == 1
     assert not mailstack.messages(BOT, app_config.imap.folders.quarantine)

@@ -12,9 +12,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailflow.config.schema import Config
+from mailflow.errors import TransientStorageError
 from mailflow.planning import PLANNERS, Planner
 from mailflow.services.projects import project_named
 from mailflow.tracker.models import Project
+from mailflow.tracker.transactions import Retry
 from tests.conftest import SteppingClock
 
 
@@ -63,9 +65,25 @@ def test_an_unreachable_database_fails_the_pass(
     clock: SteppingClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    tried: list[str] = []
+    waited: list[float] = []
+
     def gone(session: Session, now: datetime, config: Config) -> int:
+        tried.append("gone")
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    monkeypatch.setattr("mailflow.planning.PLANNERS", [("gone", gone)])
-    with pytest.raises(OperationalError):
-        Planner(app_config, session_factory, clock).plan()
+    def after(session: Session, now: datetime, config: Config) -> int:
+        tried.append("after")
+        return 0
+
+    monkeypatch.setattr("mailflow.planning.PLANNERS", [("gone", gone), ("after", after)])
+    planner = Planner(
+        app_config, session_factory, clock, retry=Retry(attempts=3, sleep=waited.append)
+    )
+    # Retried with backoff, then the whole pass fails (the planners after it do not run), with
+    # the database's error underneath, and the planner is not counted as failing.
+    with pytest.raises(TransientStorageError) as raised:
+        planner.plan()
+    assert isinstance(raised.value.__cause__, OperationalError)
+    assert tried == ["gone"] * 3 and len(waited) == 2 and waited[0] <= waited[1]
+    assert planner.failed == {}

@@ -31,11 +31,12 @@ from mailflow.dev.devstack.fleet import Fleet, Pace, serve_command, serve_env, w
 from mailflow.errors import AlreadyRunningError, MailboxUnavailableError
 from mailflow.inbound.pipeline import InboundPipeline
 from mailflow.inbound.watcher import InboxWatcher
-from mailflow.outbound import outbox
+from mailflow.outbound.delivery import outbox
 from mailflow.tracker import file_lock, leases
 from mailflow.tracker.leases import LeaseKeeper
 from mailflow.tracker.models import InboundMessage, Lease
 from tests.conftest import SteppingClock
+from tests.stored_payload import stored
 
 NOW = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 TTL = 60
@@ -131,7 +132,7 @@ def test_racing_acquires_have_one_winner_on_postgresql(
 
 
 def test_an_outbox_claim_that_ran_out_is_not_sent_by_its_first_worker(session: Session) -> None:
-    outbox.enqueue(session, key="k", kind="message", recipients=["a@x"], payload={}, now=NOW)
+    outbox.enqueue(session, key="k", recipients=["a@x"], payload=stored("message"), now=NOW)
     [row] = outbox.claim(session, worker="slow", now=NOW, limit=10, lease_seconds=60)
     session.commit()
     assert outbox.renew_claims(session, [row.id], worker="slow", now=_at(30), lease_seconds=60)

@@ -23,9 +23,9 @@ from mailflow.config.schema import (
 )
 from mailflow.dev.devstack import BOT, MailStack
 from mailflow.inbound import pipeline as pipeline_module
-from mailflow.inbound.classify import Classification, classify
-from mailflow.inbound.mail import InboundMail
 from mailflow.inbound.pipeline import InboundPipeline
+from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.classify import Classification, classify
 from mailflow.tracker.models import Attendee, InboundMessage, Meeting
 from mailflow.tracker.models import Person as TrackedPerson
 from tests.conftest import SteppingClock, shanghai_config

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from mailflow.outbound import outbox
+from mailflow.outbound.delivery import outbox
 from mailflow.tracker.models import OutboxRow, OutboxStatus
+from tests.stored_payload import stored
 
 NOW = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 
@@ -20,9 +21,8 @@ def enqueue(
     return outbox.enqueue(
         session,
         key=key,
-        kind="notice",
         recipients=["a@example.com", "b@example.com"],
-        payload={"meeting_uid": "m1@example.com", "sequence": 0},
+        payload=stored("notice", {"meeting_uid": "m1@example.com", "sequence": 0}),
         now=now,
         not_before=not_before,
     )
@@ -55,7 +55,7 @@ def test_enqueue_is_idempotent_across_sessions(session_factory: sessionmaker[Ses
 
 def test_enqueue_refuses_an_empty_recipient_list(session: Session) -> None:
     with pytest.raises(ValueError, match="no recipients"):
-        outbox.enqueue(session, key="k", kind="notice", recipients=[], payload={}, now=NOW)
+        outbox.enqueue(session, key="k", recipients=[], payload=stored("notice"), now=NOW)
 
 
 def test_claim_takes_due_rows_in_order_up_to_the_limit(session: Session) -> None:

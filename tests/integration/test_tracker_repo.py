@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from mailflow.outbound import outbox
+from mailflow.outbound.delivery import outbox
 from mailflow.tracker import repo
 from mailflow.tracker.models import InboundMessage, InboundOutcome
 from mailflow.tracker.report import status_report
+from tests.stored_payload import stored
 
 NOW = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 
@@ -166,7 +167,7 @@ def test_status_report_counts_and_errors(session: Session) -> None:
             error=error,
         )
     for n in range(3):
-        outbox.enqueue(session, key=f"k{n}", kind="notice", recipients=["a@x"], payload={}, now=NOW)
+        outbox.enqueue(session, key=f"k{n}", recipients=["a@x"], payload=stored("notice"), now=NOW)
     [first, second, _] = outbox.claim(session, worker="w", now=NOW, limit=3, lease_seconds=60)
     outbox.mark_sent(session, first.id, now=NOW)
     outbox.mark_permanent_failure(session, second.id, now=NOW + timedelta(hours=1), error="550")

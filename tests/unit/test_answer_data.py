@@ -6,8 +6,13 @@ from typing import Any
 
 import pytest
 
-from mailflow.outbound.answer import answer_payload
-from mailflow.outbound.answer_data import Answer, AnswerFile, AnswerTable, PayloadError
+from mailflow.outbound.kinds.answers.answer import answer_payload
+from mailflow.outbound.kinds.answers.answer_data import (
+    Answer,
+    AnswerFile,
+    AnswerTable,
+    PayloadError,
+)
 
 
 def test_an_answer_round_trips_through_its_json() -> None:
@@ -20,8 +25,10 @@ def test_an_answer_round_trips_through_its_json() -> None:
         table=(["編號", "任務"], [["MF-0042", "方案"]]),
         attachments=[("方案.pdf", "application/pdf", b"%PDF-1.7\x00\xff")],
     )
-    assert payload["v"] == 1
-    assert Answer.from_json(payload) == Answer(
+    stored = payload.to_json()
+    assert stored["v"] == 1
+    assert Answer.from_json(stored) == payload
+    assert payload == Answer(
         locale="zh_TW",
         subject="請驗收：MF-0042 方案",
         paragraphs=("第一段", "第二段"),
@@ -56,6 +63,6 @@ def test_a_row_written_before_versions_is_read_as_version_0() -> None:
     ],
 )
 def test_a_payload_that_does_not_fit_names_the_field(change: dict[str, Any], named: str) -> None:
-    payload = {**answer_payload(locale="en", subject="s", paragraphs=["p"]), **change}
+    payload = {**answer_payload(locale="en", subject="s", paragraphs=["p"]).to_json(), **change}
     with pytest.raises(PayloadError, match=named):
         Answer.from_json(payload)

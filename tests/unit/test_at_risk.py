@@ -14,7 +14,7 @@ from mailflow.domain.at_risk import BusinessDays, assess, time_used
 from mailflow.domain.business_calendar import BusinessCalendar
 from mailflow.domain.directory import Directory
 from mailflow.domain.item_commands import parse_item_commands
-from mailflow.outbound.digest_data import ProjectLine
+from mailflow.outbound.kinds.digest.digest_data import ProjectLine
 from tests.unit.test_digest_mail import item, render, visible
 
 WEEKDAYS = BusinessCalendar(CalendarSettings())

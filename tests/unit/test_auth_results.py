@@ -7,7 +7,7 @@ from email.message import Message
 
 import pytest
 
-from mailflow.inbound.auth_results import check, parse_header
+from mailflow.inbound.reading.auth_results import check, parse_header
 
 OURS = ("mx.example.com",)
 

@@ -25,11 +25,11 @@ from mailflow.domain.collab_request import (
     urgency_of,
 )
 from mailflow.domain.directory import Directory
-from mailflow.inbound.classifiers import collab_request
-from mailflow.inbound.classify import classify
-from mailflow.inbound.mail import InboundMail
-from mailflow.inbound.mailtext import header_text
-from mailflow.inbound.request_mail import request_text
+from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.reading.mailtext import header_text
+from mailflow.inbound.understanding.classifiers import collab_request
+from mailflow.inbound.understanding.classify import classify
+from mailflow.inbound.understanding.request_mail import request_text
 
 DATA = Path(__file__).parents[1] / "data" / "requests"
 NOW = datetime(2025, 3, 10, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday

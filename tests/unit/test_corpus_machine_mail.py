@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from mailflow.inbound.addresses import is_address
-from mailflow.inbound.classify import Classification, classify
-from mailflow.inbound.mail import InboundMail
+from mailflow.inbound.reading.addresses import is_address
+from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.classify import Classification, classify
 from tests.fixtures import accuracy
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"

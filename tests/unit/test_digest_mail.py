@@ -18,16 +18,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mailflow.config.schema import Config, ImapSettings, MailSettings, SmtpSettings
-from mailflow.outbound.compose import RenderContext, RenderError
-from mailflow.outbound.digest_chart import BAR_PX, split
-from mailflow.outbound.digest_data import Decision, MeetingAhead, MinutesGap, OverdueItem
-from mailflow.outbound.digest_mail import (
-    digest_details_payload,
-    digest_payload,
-    render_digest_details_row,
-    render_digest_row,
+from mailflow.outbound.delivery.registry import RENDERERS
+from mailflow.outbound.kinds.digest.digest_chart import BAR_PX, split
+from mailflow.outbound.kinds.digest.digest_data import (
+    Decision,
+    MeetingAhead,
+    MinutesGap,
+    OverdueItem,
 )
-from mailflow.outbound.items_export import ItemRow
+from mailflow.outbound.kinds.digest.digest_mail import digest_details_payload, digest_payload
+from mailflow.outbound.rendering.compose import RenderContext, RenderError
+from mailflow.outbound.rendering.items_export import ItemRow
+
+# The renderers as the outbox calls them: the stored JSON, read and checked, then rendered.
+render_digest_row = RENDERERS["digest"]
+render_digest_details_row = RENDERERS["digest_details"]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF = datetime(2025, 3, 17, 8, 0, tzinfo=SHANGHAI)
@@ -141,7 +146,7 @@ def payload_of(locale: str = "en", **options: Any) -> dict[str, Any]:
         "reply_to": "meetings+d1.k3Xf9@example.com",
     }
     values.update(options)
-    stored: dict[str, Any] = json.loads(json.dumps(digest_payload(**values)))
+    stored: dict[str, Any] = json.loads(json.dumps(digest_payload(**values).to_json()))
     return stored
 
 
@@ -175,7 +180,8 @@ def details(locale: str = "en", **options: Any) -> tuple[EmailMessage, str, str]
         item("MF-0044", "Draft the plan", "Engineering", date(2025, 3, 20), delay_reason=HOSTILE),
         OVERDUE[2].item,
     ]
-    payload = json.loads(json.dumps(digest_details_payload("Engineering", items, **values)))
+    stored = digest_details_payload("Engineering", items, **values).to_json()
+    payload = json.loads(json.dumps(stored))
     return parsed(render_digest_details_row(context(), ["ceo@example.com"], payload))
 
 

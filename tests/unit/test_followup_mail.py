@@ -6,7 +6,7 @@ import email
 import html
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import date, datetime
 from email import policy
 from email.message import EmailMessage
@@ -26,20 +26,18 @@ from mailflow.config.schema import (
 )
 from mailflow.domain.directory import Directory
 from mailflow.domain.item_commands import parse_item_commands
-from mailflow.outbound.compose import RenderContext, RenderError
-from mailflow.outbound.escalation_mail import Sent, escalation_payload, render_escalation_row
-from mailflow.outbound.followup_mail import (
+from mailflow.outbound.delivery.registry import RENDERERS as STORED_RENDERERS
+from mailflow.outbound.delivery.registry import Renderer
+from mailflow.outbound.kinds.items.escalation_mail import Sent, escalation_payload
+from mailflow.outbound.kinds.items.followup_mail import (
     item_reminder_payload,
-    render_item_reminder_row,
-    render_weekly_nudge_row,
-    render_weekly_progress_row,
     weekly_nudge_payload,
     weekly_progress_payload,
 )
-from mailflow.outbound.followup_parts import DueItem
-from mailflow.outbound.items_export import ItemRow
-
-Renderer = Callable[[RenderContext, Sequence[str], Mapping[str, Any]], EmailMessage]
+from mailflow.outbound.kinds.items.followup_parts import DueItem
+from mailflow.outbound.rendering.compose import RenderContext, RenderError
+from mailflow.outbound.rendering.items_export import ItemRow
+from mailflow.outbound.rendering.payload_fields import OutboxPayload
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Friday 14 March 2025, 15:00 in Shanghai: when the weekly request goes out.
@@ -97,7 +95,7 @@ HISTORY = (
 def payload_of(kind: str, locale: str = "en", **options: Any) -> dict[str, Any]:
     """A payload of ``kind`` as the outbox stores it: through JSON and back."""
     level = options.pop("level", 1)
-    builders: dict[str, Callable[[], dict[str, Any]]] = {
+    builders: dict[str, Callable[[], OutboxPayload]] = {
         "item_reminder": lambda: item_reminder_payload(
             options.pop("entries", DUE), locale=locale, timezone="Asia/Shanghai", **options
         ),
@@ -127,15 +125,14 @@ def payload_of(kind: str, locale: str = "en", **options: Any) -> dict[str, Any]:
             **options,
         ),
     }
-    stored: dict[str, Any] = json.loads(json.dumps(builders[kind]()))
+    stored: dict[str, Any] = json.loads(json.dumps(builders[kind]().to_json()))
     return stored
 
 
+# Each kind's renderer as the outbox calls it: the stored JSON, read and checked, then rendered.
 RENDERERS: dict[str, Renderer] = {
-    "item_reminder": render_item_reminder_row,
-    "weekly_progress": render_weekly_progress_row,
-    "weekly_nudge": render_weekly_nudge_row,
-    "escalation": render_escalation_row,
+    kind: STORED_RENDERERS[kind]
+    for kind in ("item_reminder", "weekly_progress", "weekly_nudge", "escalation")
 }
 RECIPIENT = {
     "item_reminder": "Bob Li <bob@example.com>",
@@ -245,7 +242,7 @@ def test_an_executive_cannot_opt_out_of_a_level_3_escalation(locale: str) -> Non
     payload = payload_of("escalation", locale, level=3)
     payload["unsubscribe"] = "meetings@example.com"
     with pytest.raises(RenderError):
-        render_escalation_row(context(), ["ceo@example.com"], payload)
+        RENDERERS["escalation"](context(), ["ceo@example.com"], payload)
 
 
 @pytest.mark.parametrize("level", [1, 2])
@@ -517,7 +514,7 @@ def test_header_values_never_carry_line_breaks() -> None:
     payload = payload_of("item_reminder")
     payload["unsubscribe"] = "a@example.com>\r\nBcc: victim@example.com"
     payload["reply_to"] = "a@example.com\r\nBcc: victim@example.com"
-    msg = render_item_reminder_row(context(), ["bob@example.com"], payload)
+    msg = RENDERERS["item_reminder"](context(), ["bob@example.com"], payload)
 
     assert msg["Bcc"] is None
     assert "\n" not in msg["List-Unsubscribe"] and ">" not in msg["List-Unsubscribe"][1:-1]

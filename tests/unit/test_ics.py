@@ -11,8 +11,8 @@ import pytest
 from icalendar import Calendar, Event, Timezone, vCalAddress
 
 from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
-from mailflow.outbound.ics import build_invite
-from mailflow.outbound.vtimezone import vtimezone
+from mailflow.outbound.rendering.ics import build_invite
+from mailflow.outbound.rendering.vtimezone import vtimezone
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LONDON = ZoneInfo("Europe/London")
@@ -238,7 +238,7 @@ def test_unknown_zone_is_a_value_error() -> None:
 
 
 def test_a_kept_invite_is_what_a_fresh_build_gives_at_another_dtstamp() -> None:
-    from mailflow.outbound import ics
+    from mailflow.outbound.rendering import ics
 
     spec = meeting()
     first = invite(spec, dtstamp=NOW)

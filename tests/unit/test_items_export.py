@@ -12,7 +12,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from mailflow.outbound.items_export import CSV_COLUMNS, ItemRow, item_uid, items_csv, items_ics
+from mailflow.outbound.rendering.items_export import (
+    CSV_COLUMNS,
+    ItemRow,
+    item_uid,
+    items_csv,
+    items_ics,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2025, 3, 12, 9, 0, tzinfo=UTC)

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 from icalendar import Calendar
 
-from mailflow.outbound.items_export import ItemRow, items_ics
-from mailflow.outbound.items_ics_stream import items_ics_fast
+from mailflow.outbound.rendering.items_export import ItemRow, items_ics
+from mailflow.outbound.rendering.items_ics_stream import items_ics_fast
 
 NOW = datetime(2025, 3, 10, 1, 0, tzinfo=UTC)
 ROWS = [

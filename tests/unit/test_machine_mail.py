@@ -10,10 +10,10 @@ from email.header import Header
 
 import pytest
 
-from mailflow.inbound.addresses import find_addresses, is_address
-from mailflow.inbound.bounce_dsn import recipients_in_text
-from mailflow.inbound.classify import classify
-from mailflow.inbound.mail import InboundMail
+from mailflow.inbound.reading.addresses import find_addresses, is_address
+from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.bounce_dsn import recipients_in_text
+from mailflow.inbound.understanding.classify import classify
 
 CALENDAR_REPLY = (
     "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nPRODID:Microsoft Exchange Server 2010\r\nVERSION:2.0\r\n"

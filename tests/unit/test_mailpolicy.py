@@ -10,7 +10,7 @@ import email.policy
 import io
 from email.headerregistry import Address
 
-from mailflow.inbound.mail import InboundMail
+from mailflow.inbound.reading.mail import InboundMail
 from mailflow.mailpolicy import POLICY
 
 RAW = (

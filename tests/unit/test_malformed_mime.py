@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailflow.inbound.classify import classify
 from mailflow.inbound.inspect import inspect_message
-from mailflow.inbound.mail import InboundMail
+from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.classify import classify
 from mailflow.tracker.repo import message_key
 
 HEADER_NAMES = st.sampled_from(

@@ -12,9 +12,14 @@ import pytest
 from mailflow.config.schema import Person
 from mailflow.domain.directory import Directory
 from mailflow.domain.meeting_draft import MeetingDraft
-from mailflow.inbound.mail import InboundMail
-from mailflow.inbound.mailtext import cut_quote, html_to_text
-from mailflow.inbound.meeting_mail import meeting_title, meeting_uid, parse_meeting_mail
+from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.reading.mailtext import html_to_text
+from mailflow.inbound.understanding.meeting_mail import (
+    meeting_title,
+    meeting_uid,
+    parse_meeting_mail,
+)
+from mailflow.inbound.understanding.reply_trim import trim_reply
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2025, 3, 5, 10, 0, tzinfo=SHANGHAI)  # a Wednesday
@@ -234,7 +239,7 @@ def test_only_the_new_text_is_read() -> None:
     ],
 )
 def test_cut_quote_headers(separator: str) -> None:
-    assert cut_quote(f"new text\n{separator}\nold text\n") == "new text"
+    assert trim_reply(f"new text\n{separator}\nold text\n") == "new text"
 
 
 def test_html_only_mail_with_an_agenda_table() -> None:

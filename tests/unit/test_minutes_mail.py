@@ -6,7 +6,7 @@ import email
 import html
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import date, datetime, time
 from email import policy
 from email.message import EmailMessage
@@ -25,27 +25,18 @@ from mailflow.config.schema import (
 )
 from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
 from mailflow.domain.minutes import Problem
-from mailflow.outbound.compose import RenderContext, RenderError
-from mailflow.outbound.items_export import ItemRow
-from mailflow.outbound.items_mail import (
-    item_assignment_payload,
-    item_receipt_payload,
-    render_item_assignment_row,
-    render_item_receipt_row,
-)
-from mailflow.outbound.minutes_mail import (
+from mailflow.outbound.delivery.registry import RENDERERS as STORED_RENDERERS
+from mailflow.outbound.delivery.registry import Renderer
+from mailflow.outbound.kinds.items.items_mail import item_assignment_payload, item_receipt_payload
+from mailflow.outbound.kinds.minutes.minutes_mail import (
     minutes_reminder_payload,
     minutes_skeleton_payload,
-    render_minutes_reminder_row,
-    render_minutes_skeleton_row,
 )
-from mailflow.outbound.minutes_receipt import minutes_receipt_payload, render_minutes_receipt_row
-from mailflow.outbound.official_minutes import (
-    official_minutes_payload,
-    render_official_minutes_row,
-)
-
-Renderer = Callable[[RenderContext, Sequence[str], Mapping[str, Any]], EmailMessage]
+from mailflow.outbound.kinds.minutes.minutes_receipt import minutes_receipt_payload
+from mailflow.outbound.kinds.minutes.official_minutes import official_minutes_payload
+from mailflow.outbound.rendering.compose import RenderContext, RenderError
+from mailflow.outbound.rendering.items_export import ItemRow
+from mailflow.outbound.rendering.payload_fields import OutboxPayload
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ROOT = "<3f2a.thread.mailflow@example.com>"
@@ -161,7 +152,7 @@ CONTENT: dict[str, Any] = {
 def payload_of(kind: str, locale: str = "en", **options: Any) -> dict[str, Any]:
     """A payload of ``kind`` as the outbox stores it: through JSON and back."""
     spec = meeting()
-    builders: dict[str, Callable[[], dict[str, Any]]] = {
+    builders: dict[str, Callable[[], OutboxPayload]] = {
         "minutes_skeleton": lambda: minutes_skeleton_payload(
             spec,
             locale=locale,
@@ -222,17 +213,21 @@ def payload_of(kind: str, locale: str = "en", **options: Any) -> dict[str, Any]:
             **options,
         ),
     }
-    stored: dict[str, Any] = json.loads(json.dumps(builders[kind]()))
+    stored: dict[str, Any] = json.loads(json.dumps(builders[kind]().to_json()))
     return stored
 
 
+# Each kind's renderer as the outbox calls it: the stored JSON, read and checked, then rendered.
 RENDERERS: dict[str, Renderer] = {
-    "minutes_skeleton": render_minutes_skeleton_row,
-    "official_minutes": render_official_minutes_row,
-    "minutes_reminder": render_minutes_reminder_row,
-    "minutes_receipt": render_minutes_receipt_row,
-    "item_assignment": render_item_assignment_row,
-    "item_receipt": render_item_receipt_row,
+    kind: STORED_RENDERERS[kind]
+    for kind in (
+        "minutes_skeleton",
+        "official_minutes",
+        "minutes_reminder",
+        "minutes_receipt",
+        "item_assignment",
+        "item_receipt",
+    )
 }
 ANSWERS = {"minutes_receipt", "item_receipt"}
 RECIPIENT = {
@@ -381,7 +376,7 @@ def test_without_attendance_the_invitees_are_listed_as_invited() -> None:
 def test_official_minutes_show_both_times_to_a_reader_in_another_zone() -> None:
     payload = payload_of("official_minutes")
     payload["timezone"] = "Europe/London"
-    msg = render_official_minutes_row(context(), ["bob@example.com"], payload)
+    msg = RENDERERS["official_minutes"](context(), ["bob@example.com"], payload)
 
     text = msg.get_body(("plain",))
     assert text is not None
@@ -520,7 +515,7 @@ def test_a_held_receipt_says_why_and_how_to_release_and_lists_incomplete_items(
 def test_a_minutes_receipt_without_a_mail_to_answer_has_its_own_subject() -> None:
     payload = payload_of("minutes_receipt", "zh_CN")
     payload["in_reply_to"] = None
-    msg = render_minutes_receipt_row(context(), ["carol@example.com"], payload)
+    msg = RENDERERS["minutes_receipt"](context(), ["carol@example.com"], payload)
 
     assert msg["Subject"] == "会议纪要已登记：Q2 review"
     assert msg["In-Reply-To"] == ROOT
@@ -623,7 +618,7 @@ def test_an_unknown_locale_falls_back_to_english() -> None:
 
 def test_a_mail_without_recipients_fails_the_row() -> None:
     with pytest.raises(RenderError):
-        render_minutes_receipt_row(context(), [], payload_of("minutes_receipt"))
+        RENDERERS["minutes_receipt"](context(), [], payload_of("minutes_receipt"))
 
 
 def test_builders_refuse_what_would_fail_later() -> None:
@@ -657,7 +652,7 @@ def test_header_values_never_carry_line_breaks() -> None:
     payload = payload_of("item_assignment")
     payload["meeting"]["title"] = "Q2\r\nBcc: victim@example.com"
     payload["reply_to"] = "a@example.com\r\nBcc: victim@example.com"
-    msg = render_item_assignment_row(context(), ["bob@example.com"], payload)
+    msg = RENDERERS["item_assignment"](context(), ["bob@example.com"], payload)
 
     assert msg["Bcc"] is None
     assert msg["Subject"].startswith("Please confirm your action items: Q2 Bcc:")

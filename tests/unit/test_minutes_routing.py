@@ -9,9 +9,9 @@ import pytest
 
 from mailflow.domain.minutes_match import Candidate, Mail, choose, day_written
 from mailflow.domain.reply_commands import wants_publish
-from mailflow.inbound.classifiers.minutes import is_minutes_subject
-from mailflow.inbound.classify import classify
-from mailflow.inbound.mail import InboundMail
+from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.classifiers.minutes import is_minutes_subject
+from mailflow.inbound.understanding.classify import classify
 
 
 @pytest.mark.parametrize(

@@ -24,8 +24,8 @@ from mailflow.config.schema import (
     SmtpSettings,
 )
 from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
-from mailflow.outbound.compose import RenderContext, RenderError
-from mailflow.outbound.notice import Change, diff_meetings, render_notice
+from mailflow.outbound.kinds.meetings.notice import Change, diff_meetings, render_notice
+from mailflow.outbound.rendering.compose import RenderContext, RenderError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ZHANG = AttendeeSpec("zhang.san@example.com", "张三")

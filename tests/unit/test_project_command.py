@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mailflow.domain.project_command import close_command, name_from_body
-from mailflow.outbound.archive_writer import archive_root, safe_name
+from mailflow.outbound.rendering.archive_writer import archive_root, safe_name
 
 
 @pytest.mark.parametrize(
@@ -52,8 +52,8 @@ def test_archive_names_are_safe_on_every_file_system() -> None:
 
 
 def test_minutes_titled_after_the_end_are_minutes_not_a_command() -> None:
-    from mailflow.inbound.classifiers.project_command import classify
-    from mailflow.inbound.mail import InboundMail
+    from mailflow.inbound.reading.mail import InboundMail
+    from mailflow.inbound.understanding.classifiers.project_command import classify
 
     def subject(text: str) -> str | None:
         raw = f"From: a@example.test\r\nSubject: {text}\r\n\r\nx\r\n".encode()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from mailflow.outbound.rate_limit import Window
+from mailflow.outbound.delivery.rate_limit import Window
 
 NOW = datetime(2025, 3, 10, 2, 0, tzinfo=UTC)
 

@@ -26,8 +26,13 @@ from mailflow.config.schema import (
 )
 from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
 from mailflow.domain.meeting_draft import Problem
-from mailflow.outbound.compose import RenderContext, RenderError
-from mailflow.outbound.receipt import Outcome, receipt_payload, render_receipt_row
+from mailflow.outbound.delivery.registry import RENDERERS
+from mailflow.outbound.kinds.meetings.receipt import receipt_payload
+from mailflow.outbound.kinds.meetings.receipt_data import Outcome
+from mailflow.outbound.rendering.compose import RenderContext, RenderError
+
+# The receipt's renderer as the outbox calls it: the stored JSON, read and checked, then rendered.
+render_receipt_row = RENDERERS["receipt"]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ORGANISER = "alice@example.com"
@@ -96,7 +101,7 @@ def receipt(
     }
     options.update(kwargs)
     # Through JSON and back, as the payload is stored in the outbox table.
-    payload = json.loads(json.dumps(receipt_payload(**options)))
+    payload = json.loads(json.dumps(receipt_payload(**options).to_json()))
     msg = render_receipt_row(context(), recipients, payload)
     parsed = email.message_from_bytes(msg.as_bytes(), policy=policy.default)
     assert isinstance(parsed, EmailMessage)
@@ -397,7 +402,7 @@ def good_payload() -> dict[str, Any]:
         timezone=None,
         source="mail",
     )
-    through_json: dict[str, Any] = json.loads(json.dumps(payload))
+    through_json: dict[str, Any] = json.loads(json.dumps(payload.to_json()))
     return through_json
 
 
@@ -435,7 +440,7 @@ def test_no_recipient_is_a_render_error() -> None:
 
 
 def test_the_outbox_registry_renders_receipts() -> None:
-    from mailflow.outbound.registry import render
+    from mailflow.outbound.delivery.registry import render
 
     msg = render(context(), "receipt", [ORGANISER], good_payload())
     assert msg["Subject"] == "Meeting not created: Q2 review"

@@ -19,7 +19,7 @@ from mailflow.domain.notice_timing import MAX_WINDOW_OCCURRENCES, due_notices, o
 from mailflow.domain.recurrence_limits import RecurrenceLimits, recurrence_problem
 from mailflow.domain.recurrence_text import describe
 from mailflow.domain.series import merge_events, pruned, with_exception
-from mailflow.outbound.changes import Occurrence, diff_meetings
+from mailflow.outbound.kinds.meetings.changes import Occurrence, diff_meetings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 12, 7, 9, 0, tzinfo=SHANGHAI)

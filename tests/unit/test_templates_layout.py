@@ -11,7 +11,7 @@ from functools import cache
 import pytest
 from icalendar import Calendar
 
-from mailflow.outbound import answer_texts
+from mailflow.outbound.kinds.answers import answer_texts
 from tests.screenshots import LOCALES, catalogue, sample_mails
 
 KINDS = sorted(catalogue("en"))

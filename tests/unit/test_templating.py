@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from jinja2 import TemplateNotFound, UndefinedError
 
-from mailflow.outbound.templating import (
+from mailflow.outbound.rendering.templating import (
     environment,
     format_short,
     format_when,

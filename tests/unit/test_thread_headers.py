@@ -6,7 +6,11 @@ import base64
 from email.message import EmailMessage
 
 from mailflow.inbound.pipeline import _chunks
-from mailflow.outbound.thread_headers import add_thread_headers, thread_index, thread_topic
+from mailflow.outbound.rendering.thread_headers import (
+    add_thread_headers,
+    thread_index,
+    thread_topic,
+)
 
 
 def _msg(subject: str, references: str | None = None) -> EmailMessage:

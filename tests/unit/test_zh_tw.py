@@ -19,9 +19,9 @@ import opencc
 import pytest
 
 import mailflow
-from mailflow.outbound import answer_texts
-from mailflow.outbound.minutes_parts import format_day, status_label
-from mailflow.outbound.templating import (
+from mailflow.outbound.kinds.answers import answer_texts
+from mailflow.outbound.kinds.minutes.minutes_parts import format_day, status_label
+from mailflow.outbound.rendering.templating import (
     environment,
     format_short,
     format_when,

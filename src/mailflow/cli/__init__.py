@@ -21,6 +21,7 @@ from mailflow.cli.mail_cmd import import_archive, inspect
 from mailflow.cli.meeting_cmd import meeting
 from mailflow.cli.minutes_cmd import minutes
 from mailflow.cli.serve_cmd import serve, status
+from mailflow.cli.web_cmd import web
 
 __all__ = ["main"]
 
@@ -36,6 +37,7 @@ for _command in (
     db,
     serve,
     status,
+    web,
     meeting,
     inspect,
     import_archive,

@@ -111,8 +111,8 @@ def items_export(
 
     from mailflow.config.load import load_config
     from mailflow.domain.directory import Directory
-    from mailflow.outbound.ics import PRODID
-    from mailflow.outbound.items_export import items_csv, items_ics
+    from mailflow.outbound.rendering.ics import PRODID
+    from mailflow.outbound.rendering.items_export import items_csv, items_ics
     from mailflow.services.reports import item_rows, list_items
     from mailflow.tracker.models import ItemStatus
     from mailflow.tracker.open import open_tracker

@@ -52,8 +52,8 @@ def import_archive(path: Path, config_path: Path) -> None:
     from rich.progress import Progress
 
     from mailflow.config.load import load_config
-    from mailflow.inbound.archive import ArchiveMailbox
     from mailflow.inbound.pipeline import InboundPipeline
+    from mailflow.inbound.reading.archive import ArchiveMailbox
     from mailflow.tracker.open import open_tracker
 
     try:

@@ -1,9 +1,10 @@
 """Load and check the people directory: who is who, in which department, reporting to whom.
 
 People come from a CSV or TOML file (``[people] file``) and/or inline ``[[people.person]]``
-tables in the main config. Each person is read by :func:`person_from_table`; :func:`check_people`
-then checks the directory as a whole (duplicate addresses and aliases, unknown or looping
-managers, two heads for one department). Problems carry the key path and the line, e.g.
+tables in the main config. Each person is validated against the :class:`Person` dataclass
+(:func:`read_person`); :func:`check_people` then checks the directory as a whole (duplicate
+addresses and aliases, unknown or looping managers, two heads for one department). Problems
+carry the key path and the line, e.g.
 ``people.csv:5: people.file: row 5: email: 'bob@' is not a valid email address``.
 
 CSV: a header row ``email,name,aliases,department,role,manager,locale,timezone`` (only email and
@@ -19,22 +20,20 @@ import csv
 import io
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from mailflow.config.fields import email_problem, problem, suggest, type_name
 from mailflow.config.locate import key_lines, syntax_error
-from mailflow.config.schema import Person, is_head
-from mailflow.config.validate import (
-    LOCALES,
-    Problems,
-    Table,
-    email_problem,
-    suggest,
-    timezone_problem,
-    type_name,
-)
+from mailflow.config.person import Person, is_head
+from mailflow.config.report import Problems, key_path
 from mailflow.errors import ConfigError, ConfigProblem
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter, ValidationInfo
 
 COLUMNS = ("email", "name", "aliases", "department", "role", "manager", "locale", "timezone")
 REQUIRED_COLUMNS = ("email", "name")
@@ -46,68 +45,36 @@ class PersonRecord:
     """A person together with where they were written, so later checks can point there."""
 
     person: Person
-    table: Table
+    report: Callable[[str, str], None]  # (field, message), at the person's place
     label: str  # how another problem refers to this person: "row 3 of people.csv"
 
-    def report(self, field: str, message: str) -> None:
-        self.table.report(field, message)
+
+@cache
+def _person_adapter() -> TypeAdapter[Person]:
+    # Imported on first use, like every use of pydantic here (see fields.Check).
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Person)
 
 
-def person_from_table(table: Table, label: str | None = None) -> PersonRecord:
-    """Read one person's fields, reporting each bad value at ``table``'s location."""
-    email = table.need_text("email")
-    if email and (problem := email_problem(email)):
-        table.report("email", problem)
-    name = table.need_text("name")
-    aliases = _aliases(table)
-    department = table.text("department", None, blank_is_none=True)
-    role = table.text("role", None, blank_is_none=True)
-    manager = table.text("manager", None, blank_is_none=True)
-    if manager is not None and (problem := email_problem(manager)):
-        table.report("manager", problem)
-    locale = _locale(table)
-    timezone = table.text("timezone", None, blank_is_none=True)
-    if timezone is not None and (problem := timezone_problem(timezone)):
-        table.report("timezone", problem)
-    table.finish()
-    person = Person(
-        email=email.lower(),
-        name=" ".join(name.split()),
-        aliases=aliases,
-        department=department,
-        role=role,
-        manager=manager.lower() if manager else None,
-        locale=locale,
-        timezone=timezone,
-    )
-    return PersonRecord(person, table, label or table.path)
+def read_person(
+    data: object, problems: Problems, at: str, label: str, *, sep: str = "."
+) -> PersonRecord | None:
+    """One person's fields, written at ``at`` (``row 3``, ``person[0]``); each bad value is
+    reported there and the person left out."""
+    adapter = _person_adapter()
+    from pydantic import ValidationError
 
-
-def _locale(table: Table) -> str | None:
-    """The person's locale as mailflow names it; "zh-TW" and "zh_tw" are read as zh_TW."""
-    written = table.text("locale", None, blank_is_none=True)
-    if written is None:
+    try:
+        person = adapter.validate_python(data)
+    except ValidationError as exc:
+        problems.report_errors(exc, Person, prefix=at, sep=sep)
         return None
-    known = {locale.lower(): locale for locale in LOCALES}
-    locale = known.get(written.strip().replace("-", "_").lower())
-    if locale is None:
-        table.report("locale", f"{written!r} is not one of {', '.join(LOCALES)}")
-    return locale
 
+    def report(field: str, message: str) -> None:
+        problems.add(key_path([field], at, sep), message)
 
-def _aliases(table: Table) -> tuple[str, ...]:
-    """Aliases without a leading "@"; one word each because minutes write them as ``@bob``."""
-    result: list[str] = []
-    for key, item in table.items("aliases"):
-        if not isinstance(item, str):
-            table.problems.add(key, f"expected a string, got {type_name(item)}")
-            continue
-        alias = item.strip().removeprefix("@").removeprefix("＠")
-        if not alias or any(ch.isspace() or ch == "@" for ch in alias):
-            table.problems.add(key, f"{item!r} is not an alias: use one word without spaces or @")
-        elif alias.casefold() not in (a.casefold() for a in result):
-            result.append(alias)
-    return tuple(result)
+    return PersonRecord(person, report, label)
 
 
 def read_people_file(path: Path, problems: list[ConfigProblem]) -> list[PersonRecord]:
@@ -137,9 +104,17 @@ def _read_toml(text: str, file_name: str, collector: Problems) -> list[PersonRec
         collector.items.append(ConfigProblem("people.file", message, line, collector.source))
         return []
     collector.locate = key_lines(text).find
-    root = Table(data, "", collector)
-    records = [person_from_table(t, f"{t.path} of {file_name}") for t in root.tables("person")]
-    root.finish()
+    people = data.get("person", [])
+    records: list[PersonRecord] = []
+    if not isinstance(people, list):
+        collector.add("person", f"expected an array, got {type_name(people)}")
+        people = []
+    for i, table in enumerate(people):
+        at = f"person[{i}]"
+        if (record := read_person(table, collector, at, f"{at} of {file_name}")) is not None:
+            records.append(record)
+    for name in data.keys() - {"person"}:
+        collector.add(name, f"unknown key{suggest(name, ['person'])}")
     return records
 
 
@@ -164,8 +139,9 @@ def _read_csv(text: str, file_name: str, collector: Problems) -> list[PersonReco
         data: dict[str, object] = {k: v for k, v in cells.items() if k in COLUMNS}
         if "aliases" in cells:
             data["aliases"] = [a for a in _ALIAS_SPLIT.split(cells["aliases"]) if a.strip()]
-        table = Table(data, f"row {row_number}", view, sep=": ")
-        records.append(person_from_table(table, f"row {row_number} of {file_name}"))
+        at = f"row {row_number}"
+        if (record := read_person(data, view, at, f"{at} of {file_name}", sep=": ")) is not None:
+            records.append(record)
     if header is None:
         collector.add("(file)", f"no header row; the first row must be {','.join(COLUMNS)}")
     return records
@@ -242,3 +218,47 @@ def load_people(path: Path) -> tuple[Person, ...]:
     if problems:
         raise ConfigError(problems)
     return tuple(record.person for record in records)
+
+
+def people_file(file: Path | None, info: ValidationInfo) -> Path | None:
+    """``[people] file``: read it; its people wait in the context for :func:`directory`.
+
+    Mistakes in the file are reported on that file's own lines; the file itself (its type, its
+    absence) on the ``file =`` line of the config.
+    """
+    if file is None:
+        return None
+    if file.suffix.lower() not in (".csv", ".toml"):
+        raise problem(f"{file.name}: use a .csv or a .toml file")
+    if not file.is_file():
+        raise problem(f"{file} does not exist")
+    context = _context(info)
+    context["people_file"] = read_people_file(file, context["problems"].items)
+    return file
+
+
+def directory(inline: tuple[Person, ...], info: ValidationInfo) -> tuple[Person, ...]:
+    """The people of the file and the inline ``[[people.person]]``, checked together.
+
+    The file is the directory and inline people are additions to it, so a clash is reported at
+    the inline entry.
+    """
+    context = _context(info)
+    problems: Problems = context["problems"]
+    records: list[PersonRecord] = context.pop("people_file", [])
+    for i, person in enumerate(inline):
+        at = f"people.person[{i}]"
+        records.append(PersonRecord(person, _reporter(problems, at), at))
+    check_people(records)
+    return tuple(record.person for record in records)
+
+
+def _reporter(problems: Problems, at: str) -> Callable[[str, str], None]:
+    return lambda field, message: problems.add(f"{at}.{field}", message)
+
+
+def _context(info: ValidationInfo) -> dict[str, Any]:
+    """The validation's context; a fresh one (problems kept nowhere) when called without."""
+    context: dict[str, Any] = info.context if isinstance(info.context, dict) else {}
+    context.setdefault("problems", Problems(None))
+    return context

@@ -41,7 +41,7 @@ from mailflow.dev.demo_mail import Mailboxes, Received, clear_output, write_all
 from mailflow.dev.demo_scenario import PEOPLE, ZONE, Act, acts
 from mailflow.dev.devstack import BOT, DOMAIN, MailStack
 from mailflow.inbound.pipeline import InboundPipeline, Mailbox
-from mailflow.outbound.flush import OutboxFlusher
+from mailflow.outbound.delivery.flush import OutboxFlusher
 from mailflow.planning import Planner
 from mailflow.tracker import db
 

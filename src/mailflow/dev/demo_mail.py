@@ -8,17 +8,17 @@ person's mail to the bot (``-from-<sender>`` added).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Folders
 from mailflow.dev.devstack import BOT, MailStack
-from mailflow.tracker.models import OutboxRow
+from mailflow.tracker import mail_log_repo
 
 OUTPUT_PATTERNS = ("[0-9][0-9]-*.eml", "[0-9][0-9]-*.html")
 
@@ -53,7 +53,7 @@ class Mailboxes:
     """Reads every person's inbox and the bot's folders, remembering what it has already read."""
 
     def __init__(
-        self, stack: MailStack, sessions: sessionmaker[Session], people: tuple[str, ...]
+        self, stack: MailStack, sessions: Callable[[], Session], people: tuple[str, ...]
     ) -> None:
         self._stack = stack
         self._sessions = sessions
@@ -121,12 +121,8 @@ class Mailboxes:
         if not wanted:
             return {}
         with self._sessions() as session:
-            rows = session.execute(
-                select(OutboxRow.message_id, OutboxRow.id, OutboxRow.kind).where(
-                    OutboxRow.message_id.in_(wanted)
-                )
-            )
-            return {str(message_id): (row_id, kind) for message_id, row_id, kind in rows}
+            rows = mail_log_repo.outbox_rows_by_message_id(session, wanted)
+            return {message_id: (sent.row_id or 0, sent.kind) for message_id, sent in rows.items()}
 
 
 def html_body(msg: EmailMessage) -> str | None:

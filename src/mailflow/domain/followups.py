@@ -97,25 +97,53 @@ def reminder_stages(
     item: ItemState, *, calendar: BusinessCalendar, settings: ScheduleSettings
 ) -> list[tuple[str, datetime]]:
     """The item's reminder stages and when each is due, oldest first."""
-    end = deadline(item)
-    if item.due is None or end is None:
+    if item.due is None:
         return []
-    tz = zone(item.tz)
+    return _for_item(_stage_times(item.due, item.due_time, item.tz, calendar, settings), item)
+
+
+# Stages are the same for every item with the same due date, time and zone; only the item's
+# creation moment prunes them. A planning pass looks at every open item, so it asks once per
+# (due, time, zone) rather than once per item.
+_Stages = tuple[datetime, tuple[tuple[str, datetime], ...]]
+
+
+def _stage_times(
+    due: date,
+    due_time: time | None,
+    tz_name: str,
+    calendar: BusinessCalendar,
+    settings: ScheduleSettings,
+) -> _Stages:
+    """The deadline and every stage before pruning: (deadline, ((stage, at), ...))."""
+    tz = zone(tz_name)
+    if due_time is None:
+        end = datetime.combine(due + timedelta(days=1), time(0), tzinfo=tz)
+    else:
+        end = datetime.combine(due, due_time, tzinfo=tz)
     send = settings.notice_send_time
     stages: list[tuple[str, datetime]] = []
     for offset in sorted(set(settings.reminder_offsets_business_days), reverse=True):
         if offset > 0:
-            day = calendar.add_business_days(item.due, -offset)
+            day = calendar.add_business_days(due, -offset)
             stages.append((f"before_{offset}", datetime.combine(day, send, tzinfo=tz)))
-    if calendar.is_business_day(item.due):
-        stages.append((DUE_TODAY, datetime.combine(item.due, send, tzinfo=tz)))
+    if calendar.is_business_day(due):
+        stages.append((DUE_TODAY, datetime.combine(due, send, tzinfo=tz)))
+    stages.append((OVERDUE, datetime.combine(calendar.next_business_day(due), send, tzinfo=tz)))
+    return end, tuple(stages)
+
+
+def _for_item(stages: _Stages, item: ItemState) -> list[tuple[str, datetime]]:
+    end, times = stages
     # A reminder that would arrive at or after the deadline is no reminder: the overdue notice
     # and escalation speak then.
-    stages = [(stage, at) for stage, at in stages if at < end and at >= item.created_at]
-    overdue_day = calendar.next_business_day(item.due)
-    stages.append((OVERDUE, datetime.combine(overdue_day, send, tzinfo=tz)))
+    kept = [
+        (stage, at)
+        for stage, at in times
+        if stage == OVERDUE or (at < end and at >= item.created_at)
+    ]
     # Sorting is stable, so of two stages due at the same moment the later one in the series wins.
-    return sorted(stages, key=lambda stage: stage[1])
+    return sorted(kept, key=lambda stage: stage[1])
 
 
 def owner_reminders(
@@ -128,14 +156,16 @@ def owner_reminders(
     """The newest due reminder stage of each open item with a due date."""
     _require_aware(now)
     due: list[ReminderDue] = []
+    known: dict[tuple[date, time | None, str], _Stages] = {}
     for item in items:
         if not item.is_open or item.due is None:
             continue
-        reached = [
-            (stage, at)
-            for stage, at in reminder_stages(item, calendar=calendar, settings=settings)
-            if at <= now
-        ]
+        key_of_stages = (item.due, item.due_time, item.tz)
+        if key_of_stages not in known:
+            known[key_of_stages] = _stage_times(
+                item.due, item.due_time, item.tz, calendar, settings
+            )
+        reached = [(stage, at) for stage, at in _for_item(known[key_of_stages], item) if at <= now]
         if reached:
             stage, at = reached[-1]
             key = f"{item.due.isoformat()}:{stage}"
@@ -234,6 +264,20 @@ def weekly_progress(
         return None
     owners = {owner: tuple(sorted(refs[owner])) for owner in sorted(refs)}
     return WeeklyDue(period, owners)
+
+
+def weekly_work_due(
+    now: datetime, *, calendar: BusinessCalendar, settings: ScheduleSettings
+) -> bool:
+    """Whether this week's request or the latest period's nudge may be due at ``now``: when
+    neither is, the weekly planner need not read a single item."""
+    _require_aware(now)
+    today = now.astimezone(zone(settings.timezone)).date()
+    period = weekly_period(today, calendar=calendar, settings=settings)
+    if period is not None and now >= period.request_at:
+        return True
+    latest = latest_weekly_period(now, calendar=calendar, settings=settings)
+    return latest is not None and now >= latest.nudge_at
 
 
 def weekly_nudges(

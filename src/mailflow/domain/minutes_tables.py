@@ -8,12 +8,12 @@ templates (会议纪要模板, 行动项跟踪表) are tables with the columns �
 Where tables come from:
 
 - HTML tables (Word/Outlook, OWA, Gmail, Foxmail, webmails) reach this module as tab-separated
-  rows: :func:`mailflow.inbound.reply_html.html_reply_text` with ``table_rows=True`` keeps the
-  grid (merged cells spread to their columns);
+  rows: :func:`mailflow.inbound.understanding.reply_html.html_reply_text` with ``table_rows=True``
+  keeps the grid (merged cells spread to their columns);
 - plain text: tab-separated rows (an Excel paste), ``|`` or ``｜`` rows (Markdown, 飞书; the
   ``|---|`` line is skipped), and columns aligned with spaces under a header that names them
   (split at two or more spaces, else at the header's columns by display width);
-- ``.xlsx`` and ``.csv`` attachments (:mod:`mailflow.inbound.attachments`) as rows of cells.
+- ``.xlsx`` and ``.csv`` attachments (:mod:`mailflow.inbound.reading.attachments`) as rows of cells.
 
 A table lists actions when a header row (one of its first rows; a title row above it and a second
 header row under merged cells are read too) names a task column and an owner column — a person

@@ -20,22 +20,23 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from mailflow.clock import Clock
 from mailflow.config.schema import Config
-from mailflow.errors import MessageError
-from mailflow.inbound import limits
-from mailflow.inbound.apply import ApplyContext, Destination, Outcome
-from mailflow.inbound.classify import Classification, classify
-from mailflow.inbound.handlers import apply
-from mailflow.inbound.mail import InboundMail
+from mailflow.errors import MessageError, TransientStorageError
+from mailflow.inbound.handlers.apply import ApplyContext, Destination, Outcome
+from mailflow.inbound.handlers.registry import apply
 from mailflow.inbound.prepare import Pending, Preparer, Work
-from mailflow.outbound import outbox
+from mailflow.inbound.reading import limits
+from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.classify import Classification, classify
+from mailflow.outbound.delivery import outbox
 from mailflow.tracker import repo
 from mailflow.tracker.db import is_transient
+from mailflow.tracker.identity import keep_loaded_objects
 from mailflow.tracker.ops_report import note_unprocessed
+from mailflow.tracker.transactions import DEFAULT_RETRY, Retry, in_transaction
 
 log = logging.getLogger("mailflow.inbound")
 
@@ -97,22 +98,6 @@ def _chunks(
         yield batch
 
 
-def _keep_loaded_objects(session: Session) -> None:
-    """Hold every object ``session`` loads until the session ends (one batch).
-
-    The identity map holds objects weakly: a meeting loaded for one reply was garbage once that
-    reply was recorded, so the next reply about it loaded the meeting and its attendees again.
-    Kept, the batch's replies about one meeting share one load of it, as they share its
-    transaction. Only loaded objects are kept, so a batch holds at most what it touched.
-    """
-    kept: list[object] = session.info.setdefault("mailflow.kept", [])
-
-    def keep(_session: Session, instance: object) -> None:
-        kept.append(instance)
-
-    event.listen(session, "loaded_as_persistent", keep)
-
-
 class InboundPipeline:
     def __init__(
         self,
@@ -121,10 +106,12 @@ class InboundPipeline:
         clock: Clock,
         *,
         parse_workers: int | None = None,
+        retry: Retry = DEFAULT_RETRY,
     ) -> None:
         self._config = config
         self._sessions = sessions
         self._clock = clock
+        self._retry = retry
         workers = config.imap.parse_workers if parse_workers is None else parse_workers
         work = Work(config.mail, config.schedule.timezone)
         self._preparer = Preparer(workers, work)
@@ -144,8 +131,9 @@ class InboundPipeline:
         """Handle every message above the checkpoint; returns what happened, for logs and tests."""
         inbox = self._config.imap.folders.inbox
         uidvalidity = mailbox.select(inbox)
-        with self._sessions() as session:
-            checkpoint = repo.get_checkpoint(session, inbox)
+        checkpoint = in_transaction(
+            self._sessions, lambda session: repo.get_checkpoint(session, inbox), retry=self._retry
+        )
         last_uid = 0
         if checkpoint is not None:
             if checkpoint.uidvalidity == uidvalidity:
@@ -164,8 +152,11 @@ class InboundPipeline:
         if uids:
             # The backlog is recorded for `mailflow status` and the metrics; each batch's
             # checkpoint transaction then counts it down.
-            with self._sessions() as session, session.begin():
-                note_unprocessed(session, len(uids), self._clock.now())
+            in_transaction(
+                self._sessions,
+                lambda session: note_unprocessed(session, len(uids), self._clock.now()),
+                retry=self._retry,
+            )
         handled = 0
         sizes = _sizes(mailbox, uids)
         batches = list(
@@ -210,6 +201,10 @@ class InboundPipeline:
         inbox = self._config.imap.folders.inbox
         try:
             handled = self._apply(mails, uidvalidity, careful=False)
+        except TransientStorageError:
+            # The database's trouble, retried already: the poll fails and the batch stays in the
+            # INBOX, applied when the database answers again. No message is to blame.
+            raise
         except Exception as exc:  # one message failed: redo the batch message by message
             log.debug("inbound batch of %s redone message by message: %r", len(mails), exc)
             handled = self._apply(mails, uidvalidity, careful=True)
@@ -226,9 +221,12 @@ class InboundPipeline:
             mailbox.move(filed["quarantine"], folders.quarantine)
         if filed["inbox"]:
             mailbox.flag(filed["inbox"], FLAG_FOR_PERSON)
-        with self._sessions() as session, session.begin():
+
+        def advance(session: Session) -> None:
             repo.save_checkpoint(session, inbox, uidvalidity, max(uids), self._clock.now())
             note_unprocessed(session, remaining, self._clock.now())
+
+        in_transaction(self._sessions, advance, retry=self._retry)
 
     def _apply(self, mails: Sequence[_Mail], uidvalidity: int, *, careful: bool) -> list[_Handled]:
         """Apply and record a batch in one transaction; what was done with each message.
@@ -237,35 +235,44 @@ class InboundPipeline:
         them all in one INSERT at the end; any error escapes and rolls the whole batch back. The
         careful pass, run only then, gives each message a savepoint of its own, so the failing
         message alone is quarantined. Parsing is remembered by each :class:`InboundMail`, so a
-        batch redone costs only its database work.
+        batch redone costs only its database work. A transient database error rolls the batch
+        back and runs it again (``tracker.transactions``); it never quarantines a message.
         """
+        return in_transaction(
+            self._sessions,
+            lambda session: self._apply_in(session, mails, uidvalidity, careful=careful),
+            retry=self._retry,
+        )
+
+    def _apply_in(
+        self, session: Session, mails: Sequence[_Mail], uidvalidity: int, *, careful: bool
+    ) -> list[_Handled]:
         handled: list[_Handled] = []
         records: list[dict[str, Any]] = []
-        with self._sessions() as session, session.begin():
-            _keep_loaded_objects(session)
-            keys = [repo.message_key(mail.message_id, fetched.raw) for fetched, mail, _ in mails]
-            # One query for the batch's earlier records instead of one per message; a message
-            # recorded in this batch is added as it is recorded, so a duplicate within the batch
-            # is found too.
-            recorded = repo.inbound_outcomes(session, keys)
-            # The fast pass inserts its answers at the end, like its records; the careful pass
-            # inserts them as they come, inside each message's savepoint.
-            answers: AbstractContextManager[None] = (
-                nullcontext() if careful else outbox.deferring(session)
-            )
-            with answers:
-                for (fetched, mail, found), key in zip(mails, keys, strict=True):
-                    existing = recorded.get(key)
-                    if existing is not None:
-                        one = _duplicate(fetched.uid, key, existing)
-                    elif careful:
-                        one = self._one_careful(session, fetched, mail, found, key, uidvalidity)
-                    else:
-                        one = self._one(session, fetched, mail, found, key, uidvalidity)
-                        records.append(one.record)
-                    recorded.setdefault(key, one.outcome.outcome)
-                    handled.append(one)
-            repo.record_inbound_many(session, records)
+        keep_loaded_objects(session)
+        keys = [repo.message_key(mail.message_id, fetched.raw) for fetched, mail, _ in mails]
+        # One query for the batch's earlier records instead of one per message; a message
+        # recorded in this batch is added as it is recorded, so a duplicate within the batch
+        # is found too.
+        recorded = repo.inbound_outcomes(session, keys)
+        # The fast pass inserts its answers at the end, like its records; the careful pass
+        # inserts them as they come, inside each message's savepoint.
+        answers: AbstractContextManager[None] = (
+            nullcontext() if careful else outbox.deferring(session)
+        )
+        with answers:
+            for (fetched, mail, found), key in zip(mails, keys, strict=True):
+                existing = recorded.get(key)
+                if existing is not None:
+                    one = _duplicate(fetched.uid, key, existing)
+                elif careful:
+                    one = self._one_careful(session, fetched, mail, found, key, uidvalidity)
+                else:
+                    one = self._one(session, fetched, mail, found, key, uidvalidity)
+                    records.append(one.record)
+                recorded.setdefault(key, one.outcome.outcome)
+                handled.append(one)
+        repo.record_inbound_many(session, records)
         return handled
 
     def _one(

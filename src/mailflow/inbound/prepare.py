@@ -19,12 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mailflow.config.schema import MailSettings
-from mailflow.inbound import limits
-from mailflow.inbound.classify import Classification, classify
-from mailflow.inbound.itip import itip_of
-from mailflow.inbound.mail import InboundMail
-from mailflow.inbound.minutes_source import minutes_source
-from mailflow.inbound.reply_text import reply_text_of
+from mailflow.inbound.reading import limits
+from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.classify import Classification, classify
+from mailflow.inbound.understanding.itip import itip_of
+from mailflow.inbound.understanding.minutes_source import minutes_source
+from mailflow.inbound.understanding.reply_text import reply_text_of
 from mailflow.workers import WorkerPool
 
 # One prepared message: the mail with what it learnt, and its classification (None: not

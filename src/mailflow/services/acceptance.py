@@ -8,18 +8,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
 from mailflow.domain.attached_file import File
 from mailflow.domain.business_calendar import calendar_for
-from mailflow.outbound import answer_texts as texts
-from mailflow.outbound import outbox
-from mailflow.outbound.answer import answer_payload
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.answers import answer_texts as texts
+from mailflow.outbound.kinds.answers.answer import answer_payload
 from mailflow.services.item_history import history
 from mailflow.services.readers import directory_of, reader
-from mailflow.tracker.models import ActionItem, ItemHistory, ItemStatus, Meeting, Project
+from mailflow.tracker.due_work_repo import last_status_change_at
+from mailflow.tracker.item_repo import items_with_status
+from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, Project
 
 
 def _name(config: Config, email: str) -> str:
@@ -52,9 +53,9 @@ def request_acceptance(
     return outbox.enqueue(
         session,
         key=f"acceptance:{item.ref}:{item.rework_count}:{source}",
-        kind="acceptance_request",
         recipients=[acceptor],
         payload=answer_payload(
+            kind="acceptance_request",
             locale=locale,
             subject=texts.acceptance_subject(locale, item.ref, item.description),
             paragraphs=texts.acceptance_request(
@@ -91,7 +92,6 @@ def tell_owner_of_verdict(
     return outbox.enqueue(
         session,
         key=f"verdict:{item.ref}:{item.rework_count}:{source}",
-        kind="answer",
         recipients=[owner],
         payload=answer_payload(
             locale=locale,
@@ -117,17 +117,10 @@ def plan_acceptance_reminders(session: Session, now: datetime, config: Config) -
     calendar = calendar_for(config.schedule.calendar)
     wait = config.schedule.acceptance_reminder_business_days
     today = now.astimezone(ZoneInfo(config.schedule.timezone)).date()
-    waiting = session.scalars(
-        select(ActionItem).where(ActionItem.status == ItemStatus.AWAITING_ACCEPTANCE)
-    ).all()
+    waiting = items_with_status(session, [ItemStatus.AWAITING_ACCEPTANCE])
     created = 0
     for item in waiting:
-        since = session.scalar(
-            select(ItemHistory.at)
-            .where(ItemHistory.item_id == item.id, ItemHistory.field == "status")
-            .order_by(ItemHistory.id.desc())
-            .limit(1)
-        )
+        since = last_status_change_at(session, item.id)
         if since is None or not item.acceptor_email:
             continue
         started = since.astimezone(ZoneInfo(config.schedule.timezone)).date()
@@ -150,9 +143,9 @@ def plan_acceptance_reminders(session: Session, now: datetime, config: Config) -
             created += outbox.enqueue(
                 session,
                 key=f"acceptance-overdue:{item.ref}:{item.rework_count}:{role}:{started}",
-                kind="acceptance_request" if role == "acceptor" else "answer",
                 recipients=[address],
                 payload=answer_payload(
+                    kind="acceptance_request" if role == "acceptor" else "answer",
                     locale=locale,
                     subject=texts.acceptance_subject(locale, item.ref, item.description),
                     paragraphs=texts.acceptance_overdue(

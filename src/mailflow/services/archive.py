@@ -26,24 +26,36 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
 from mailflow.domain.directory import Directory
-from mailflow.outbound.archive_pages import render_page, stream_page
-from mailflow.outbound.archive_writer import ArchiveSink, archive_root, safe_name
-from mailflow.outbound.ics import PRODID
-from mailflow.outbound.items_export import items_csv
-from mailflow.outbound.items_ics_stream import ICS_TAIL, ics_head, vtodo_lines
-from mailflow.outbound.minutes_parts import status_label
-from mailflow.outbound.retro_report import report_page
-from mailflow.outbound.retro_texts import labels
-from mailflow.outbound.templating import format_when, wording
+from mailflow.outbound.kinds.minutes.minutes_parts import status_label
+from mailflow.outbound.kinds.projects.retro_report import report_page
+from mailflow.outbound.kinds.projects.retro_texts import labels
+from mailflow.outbound.rendering.archive_pages import render_page, stream_page
+from mailflow.outbound.rendering.archive_writer import ArchiveSink, archive_root, safe_name
+from mailflow.outbound.rendering.ics import PRODID
+from mailflow.outbound.rendering.items_export import items_csv
+from mailflow.outbound.rendering.items_ics_stream import ICS_TAIL, ics_head, vtodo_lines
+from mailflow.outbound.rendering.templating import format_when, wording
 from mailflow.services.minutes_mails import item_row
 from mailflow.services.readers import directory_of, reader
 from mailflow.services.retrospective import retro_pack
-from mailflow.tracker.models import ActionItem, ItemHistory, Meeting, Minutes, Project
+from mailflow.tracker.archive_repo import (
+    HistoryLine,
+    MeetingLine,
+    history_of_items,
+    item_refs_of_project,
+    item_sheets,
+    items_of_meetings,
+    items_with_ids,
+    meetings_of_project,
+    meetings_with_agenda_and_attendees,
+    minutes_versions,
+)
+from mailflow.tracker.models import ActionItem, Meeting, Minutes, Project
+from mailflow.tracker.project_repo import project_by_name
 
 CHUNK = 500
 
@@ -51,7 +63,7 @@ CHUNK = 500
 def find_project(session: Session, text: str) -> Project | None:
     """The project named ``text`` (case and spacing aside), or with that id."""
     clean = " ".join(text.split())
-    found = session.scalar(select(Project).where(func.lower(Project.name) == clean.lower()))
+    found = project_by_name(session, clean)
     if found is None and clean.isdigit():
         found = session.get(Project, int(clean))
     return found
@@ -120,17 +132,10 @@ class _Site:
 
     def entries(self) -> Iterator[tuple[str, Entry]]:
         project = self.project
-        meetings = self.session.execute(
-            select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.organiser_email)
-            .where(Meeting.project_id == project.id)
-            .order_by(Meeting.starts_at, Meeting.id)
-        ).all()
+        meetings = meetings_of_project(self.session, project.id)
         titles = {m.id: m.title for m in meetings}
         order = sorted(
-            self.session.execute(
-                select(ActionItem.id, ActionItem.ref).where(ActionItem.project_id == project.id)
-            ).all(),
-            key=lambda r: _item_file(r.ref),
+            item_refs_of_project(self.session, project.id), key=lambda r: _item_file(r.ref)
         )
         ids = [r.id for r in order]
         del order
@@ -157,7 +162,7 @@ class _Site:
         counts = dict.fromkeys(("action", "request", "issue"), 0)
         spool.write("items.ics", ics_head(PRODID).encode())
         for number, chunk in enumerate(_chunks(ids, CHUNK)):
-            loaded = self.session.scalars(select(ActionItem).where(ActionItem.id.in_(chunk))).all()
+            loaded = items_with_ids(self.session, chunk)
             place = {item_id: n for n, item_id in enumerate(chunk)}
             items = sorted(loaded, key=lambda i: place[i.id])
             rows = [item_row(i, self.directory, titles.get(i.meeting_id or 0, "")) for i in items]
@@ -190,7 +195,7 @@ class _Site:
             spool.write("items.csv", items_csv([]).encode())
         return counts
 
-    def index(self, meetings: Sequence[Any], counts: dict[str, int]) -> bytes:
+    def index(self, meetings: Sequence[MeetingLine], counts: dict[str, int]) -> bytes:
         p, w = self.project, self.words
         facts = [
             [w["coordinator"], self.person(p.coordinator_email)],
@@ -241,38 +246,10 @@ class _Site:
         self, chunk: Sequence[int], titles: dict[int, str]
     ) -> Iterator[tuple[str, bytes]]:
         w = self.words
-        history: dict[int, list[Any]] = defaultdict(list)
-        for event in self.session.execute(
-            select(
-                ItemHistory.item_id,
-                ItemHistory.at,
-                ItemHistory.actor,
-                ItemHistory.kind,
-                ItemHistory.field,
-                ItemHistory.old_value,
-                ItemHistory.new_value,
-            )
-            .where(ItemHistory.item_id.in_(chunk))
-            .order_by(ItemHistory.item_id, ItemHistory.id)
-        ):
+        history: dict[int, list[HistoryLine]] = defaultdict(list)
+        for event in history_of_items(self.session, chunk):
             history[event.item_id].append(event)
-        items = self.session.execute(
-            select(
-                ActionItem.id,
-                ActionItem.ref,
-                ActionItem.meeting_id,
-                ActionItem.description,
-                ActionItem.owner_email,
-                ActionItem.department,
-                ActionItem.due_date,
-                ActionItem.status,
-                ActionItem.progress,
-                ActionItem.deliverable,
-                ActionItem.acceptor_email,
-                ActionItem.rework_count,
-                ActionItem.delay_reason,
-            ).where(ActionItem.id.in_(chunk))
-        ).all()
+        items = item_sheets(self.session, chunk)
         for item in sorted(items, key=lambda i: _item_file(i.ref)):
             facts = [
                 [w["task"], item.description],
@@ -328,27 +305,13 @@ class _Site:
 
     def meeting_pages(self, chunk: Sequence[int]) -> Iterator[tuple[str, bytes]]:
         w = self.words
-        meetings = self.session.scalars(
-            select(Meeting)
-            .where(Meeting.id.in_(chunk))
-            .options(selectinload(Meeting.agenda), selectinload(Meeting.attendees))
-            .order_by(Meeting.id)
-        ).all()
+        meetings = meetings_with_agenda_and_attendees(self.session, chunk)
         versions: dict[int, list[Minutes]] = defaultdict(list)
-        papers = self.session.scalars(
-            select(Minutes)
-            .where(Minutes.meeting_id.in_(chunk), Minutes.held_reason.is_(None))
-            .order_by(Minutes.meeting_id, Minutes.version)
-        ).all()
-        for minutes in papers:
+        for minutes in minutes_versions(self.session, chunk):
             versions[minutes.meeting_id].append(minutes)
         refs: dict[int | None, list[tuple[str, str]]] = defaultdict(list)
-        for meeting_id, ref, task in self.session.execute(
-            select(ActionItem.meeting_id, ActionItem.ref, ActionItem.description).where(
-                ActionItem.meeting_id.in_(chunk)
-            )
-        ):
-            refs[meeting_id].append((ref, task))
+        for found in items_of_meetings(self.session, chunk):
+            refs[found.meeting_id].append((found.ref, found.description))
         for meeting in meetings:
             base = _meeting_file(meeting.id)
             shown_versions = []

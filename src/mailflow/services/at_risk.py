@@ -12,10 +12,9 @@ executive (else the coordinator's) is told, once per episode.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
@@ -23,11 +22,13 @@ from mailflow.domain.at_risk import BusinessDays, Risk, assess
 from mailflow.domain.business_calendar import calendar_for
 from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.domain.quiet_hours import next_send_time
-from mailflow.outbound import outbox
-from mailflow.outbound import risk_texts as texts
-from mailflow.outbound.answer import answer_payload
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.answers import risk_texts as texts
+from mailflow.outbound.kinds.answers.answer import answer_payload
 from mailflow.services.item_history import history
 from mailflow.services.readers import directory_of, reader
+from mailflow.tracker.due_work_repo import RiskFacts, at_risk_candidates
+from mailflow.tracker.item_repo import items_by_id
 from mailflow.tracker.models import ActionItem, Meeting, Project
 
 OPEN = OPEN_STATUSES
@@ -57,29 +58,28 @@ def plan_at_risk(session: Session, now: datetime, config: Config) -> int:
     today = now.astimezone(zone).date()
     calendar = BusinessDays(calendar_for(config.schedule.calendar))
     lag_points = config.schedule.at_risk_lag_points
-    # Two indexed reads, not one OR (which scans every item ever made): the open items still
-    # ahead of their due date, and those flagged (to clear the ones that closed or went late).
-    ahead = session.scalars(
-        select(ActionItem).where(ActionItem.status.in_(OPEN), ActionItem.due_date >= today)
-    ).all()
-    # A range, not IS NOT NULL, so SQLite reads it from the at_risk_since index.
-    since_ever = ActionItem.at_risk_since >= datetime(1970, 1, 1, tzinfo=UTC)
-    flagged = session.scalars(select(ActionItem).where(since_ever)).all()
-    candidates = sorted({*ahead, *flagged}, key=lambda i: i.id)
-    created = 0
-    for item in candidates:
+    # Judged on plain columns; an item is loaded only when its flag changes or its talk is late.
+    changes: dict[int, Risk | None] = {}
+    for facts in at_risk_candidates(session, today):
         risk = None
-        if item.status in OPEN and item.due_date is not None:
-            start = item.created_at.astimezone(zone).date()
+        if facts.status in OPEN and facts.due_date is not None:
+            start = facts.created_at.astimezone(zone).date()
             risk = assess(
-                item.progress, start, item.due_date, today, calendar, lag_points=lag_points
+                facts.progress, start, facts.due_date, today, calendar, lag_points=lag_points
             )
+        flagged = facts.at_risk_since is not None
+        if (risk is None) == flagged or (
+            risk is not None and _talk_overdue(facts, now, config.schedule.talk_within_hours)
+        ):
+            changes[facts.id] = risk
+    items = items_by_id(session, changes)
+    created = 0
+    for item_id, risk in changes.items():
+        item = items[item_id]
         if risk is None:
-            if item.at_risk_since is not None:
-                item.at_risk_since = None
-                history(item, at=now, actor="mailflow", kind="at_risk", new="cleared")
-            continue
-        if item.at_risk_since is None:
+            item.at_risk_since = None
+            history(item, at=now, actor="mailflow", kind="at_risk", new="cleared")
+        elif item.at_risk_since is None:
             item.at_risk_since = now
             history(
                 item,
@@ -89,7 +89,7 @@ def plan_at_risk(session: Session, now: datetime, config: Config) -> int:
                 new=f"time {risk.elapsed}%, progress {risk.progress}%",
             )
             created += _ask_for_talk(session, config, item, risk, now)
-        elif _talk_overdue(item, now, config.schedule.talk_within_hours):
+        else:
             created += _tell_executive(session, config, item, risk, now)
     return created
 
@@ -101,7 +101,7 @@ def _working_hours(config: Config, now: datetime, zone: str) -> datetime:
     return next_send_time(now, settings=config.schedule, calendar=calendar, tz=zone)
 
 
-def _talk_overdue(item: ActionItem, now: datetime, hours: int) -> bool:
+def _talk_overdue(item: RiskFacts, now: datetime, hours: int) -> bool:
     since = item.at_risk_since
     if since is None:
         return False
@@ -120,9 +120,9 @@ def _ask_for_talk(
     return outbox.enqueue(
         session,
         key=f"at-risk:{item.ref}:{item.at_risk_since.isoformat()}",
-        kind="at_risk_prompt",
         recipients=[coordinator],
         payload=answer_payload(
+            kind="at_risk_prompt",
             locale=locale,
             subject=texts.prompt_subject(locale, item.ref, item.description),
             paragraphs=texts.prompt(
@@ -164,7 +164,6 @@ def _tell_executive(
     created = outbox.enqueue(
         session,
         key=key,
-        kind="answer",
         recipients=[executive.email],
         payload=answer_payload(
             locale=locale,

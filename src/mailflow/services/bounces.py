@@ -9,15 +9,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
-from mailflow.outbound import outbox
-from mailflow.outbound.answer import answer_payload
-from mailflow.outbound.answer_texts import bounce_notice
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.answers.answer import answer_payload
+from mailflow.outbound.kinds.answers.answer_texts import bounce_notice
 from mailflow.services.replies import locale_of
-from mailflow.tracker.models import Attendee, Meeting, MeetingStatus, Person
+from mailflow.tracker import meeting_repo, people_repo
+from mailflow.tracker.models import Meeting, Person
 
 
 def record_hard_bounce(
@@ -31,7 +31,7 @@ def record_hard_bounce(
     """Mark each address failing; queue one notice per (address, organiser). Returns notices."""
     notices = 0
     for address in {r.lower() for r in recipients}:
-        person = session.scalar(select(Person).where(Person.email == address))
+        person = people_repo.person_by_email(session, address)
         if person is None:
             person = Person(email=address, bounce_count=0, created_at=now, updated_at=now)
             session.add(person)
@@ -47,17 +47,7 @@ def record_hard_bounce(
 def _tell_organisers(
     session: Session, config: Config, address: str, reason: str, now: datetime
 ) -> int:
-    # A subquery rather than DISTINCT: PostgreSQL cannot compare the JSON columns DISTINCT needs.
-    invited = select(Attendee.meeting_id).where(
-        Attendee.email == address, Attendee.removed_at.is_(None)
-    )
-    meetings = session.scalars(
-        select(Meeting).where(
-            Meeting.id.in_(invited),
-            Meeting.status == MeetingStatus.SCHEDULED,
-            Meeting.ends_at > now,
-        )
-    )
+    meetings = meeting_repo.upcoming_inviting(session, address, now)
     by_organiser: dict[str, list[Meeting]] = defaultdict(list)
     for meeting in meetings:
         by_organiser[meeting.organiser_email].append(meeting)
@@ -72,7 +62,6 @@ def _tell_organisers(
         told += outbox.enqueue(
             session,
             key=f"bounce:{address}:{organiser}",
-            kind="answer",
             recipients=[organiser],
             payload=payload,
             now=now,

@@ -17,20 +17,26 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
 from mailflow.domain.business_calendar import calendar_for
 from mailflow.domain.daily_report import DailyEntry
 from mailflow.domain.item_status import OPEN_STATUSES
-from mailflow.outbound import daily_texts as texts
-from mailflow.outbound import outbox
-from mailflow.outbound.answer import answer_payload
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.answers import daily_texts as texts
+from mailflow.outbound.kinds.answers.answer import answer_payload
 from mailflow.services.item_history import history
 from mailflow.services.preferences import opted_out
 from mailflow.services.readers import reader
-from mailflow.tracker.models import ActionItem, OutboxRow, Project
+from mailflow.tracker.due_work_repo import open_items_of_projects
+from mailflow.tracker.item_repo import item_by_ref, items_of_owner
+from mailflow.tracker.mail_log_repo import queued_keys
+from mailflow.tracker.models import ActionItem
+from mailflow.tracker.project_repo import (
+    daily_update_project_ids,
+    open_projects_with_daily_update,
+)
 
 OPEN = OPEN_STATUSES
 
@@ -41,20 +47,12 @@ def plan_daily_updates(session: Session, now: datetime, config: Config) -> int:
     if not calendar_for(config.schedule.calendar).is_business_day(local.date()):
         return 0
     projects = [
-        p
-        for p in session.scalars(
-            select(Project).where(Project.daily_update_at.is_not(None), Project.closed_at.is_(None))
-        )
-        if _due(p.daily_update_at, local.time())
+        p for p in open_projects_with_daily_update(session) if _due(p.daily_update_at, local.time())
     ]
     if not projects:
         return 0
     by_id = {p.id: p for p in projects}
-    items = session.scalars(
-        select(ActionItem)
-        .where(ActionItem.project_id.in_(by_id), ActionItem.status.in_(OPEN))
-        .order_by(ActionItem.id)
-    ).all()
+    items = open_items_of_projects(session, by_id)
     people: dict[tuple[int, str], list[ActionItem]] = defaultdict(list)
     for item in items:
         people[(item.project_id or 0, item.owner_email.lower())].append(item)
@@ -62,11 +60,7 @@ def plan_daily_updates(session: Session, now: datetime, config: Config) -> int:
     day = local.date().isoformat()
     keys = {pair: f"daily:{pair[0]}:{pair[1]}:{day}" for pair in people}
     # Asked already today: found in one read, so later ticks of the day write nothing.
-    asked = set(
-        session.scalars(
-            select(OutboxRow.idempotency_key).where(OutboxRow.idempotency_key.in_(keys.values()))
-        )
-    )
+    asked = queued_keys(session, keys.values())
     created = 0
     for (project_id, owner), theirs in people.items():
         if owner in quiet or keys[(project_id, owner)] in asked:
@@ -76,9 +70,9 @@ def plan_daily_updates(session: Session, now: datetime, config: Config) -> int:
         created += outbox.enqueue(
             session,
             key=keys[(project_id, owner)],
-            kind="daily_update",
             recipients=[owner],
             payload=answer_payload(
+                kind="daily_update",
                 locale=locale,
                 subject=texts.request_subject(locale, project.name, day),
                 paragraphs=texts.request(locale, project.name, [i.ref for i in theirs]),
@@ -149,7 +143,7 @@ def _item_for(
     session: Session, entry: DailyEntry, sender: str, result: DailyResult
 ) -> ActionItem | None:
     if entry.ref is not None:
-        item = session.scalar(select(ActionItem).where(ActionItem.ref == entry.ref))
+        item = item_by_ref(session, entry.ref)
         if item is None:
             result.problems.append(f"there is no item {entry.ref}")
             return None
@@ -157,14 +151,8 @@ def _item_for(
             result.problems.append(f"{entry.ref} is not yours: only its owner reports on it")
             return None
         return item
-    mine = session.scalars(
-        select(ActionItem)
-        .where(ActionItem.owner_email == sender, ActionItem.status.in_(OPEN))
-        .order_by(ActionItem.id)
-    ).all()
-    rhythm = {
-        p for p in session.scalars(select(Project.id).where(Project.daily_update_at.is_not(None)))
-    }
+    mine = items_of_owner(session, sender, OPEN, None)
+    rhythm = daily_update_project_ids(session)
     daily = [i for i in mine if i.project_id in rhythm]
     candidates = daily or list(mine)
     if len(candidates) == 1:

@@ -14,14 +14,13 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import WEEKDAYS, Config, Person
 from mailflow.domain.directory import Directory
 from mailflow.domain.item_status import OPEN_STATUSES
-from mailflow.outbound import outbox
-from mailflow.outbound.digest_data import (
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.digest.digest_data import (
     Decision,
     MeetingAhead,
     MinutesGap,
@@ -29,22 +28,23 @@ from mailflow.outbound.digest_data import (
     ProjectLine,
     counts_from_json,
 )
-from mailflow.outbound.digest_mail import digest_details_payload, digest_payload
-from mailflow.outbound.items_export import ItemRow
+from mailflow.outbound.kinds.digest.digest_mail import digest_details_payload, digest_payload
+from mailflow.outbound.kinds.digest.digest_payloads import DigestDetails, DigestPayload
+from mailflow.outbound.rendering.items_export import ItemRow
 from mailflow.services.minutes import latest_minutes
 from mailflow.services.minutes_mails import item_row
 from mailflow.services.preferences import opted_out
 from mailflow.services.readers import directory_of, reader
-from mailflow.tracker.models import (
-    ActionItem,
-    ItemHistory,
-    ItemStatus,
-    Meeting,
-    MeetingStatus,
-    OutboxRow,
-    Project,
+from mailflow.tracker.digest_repo import (
+    daily_reports_since,
+    every_decision,
+    every_item,
+    every_meeting,
+    previous_digest,
 )
-from mailflow.tracker.models import Decision as DecisionRow
+from mailflow.tracker.mail_log_repo import queued_keys
+from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, MeetingStatus
+from mailflow.tracker.project_repo import project_names
 
 Period = Literal["daily", "weekly"]
 OPEN = frozenset(OPEN_STATUSES)
@@ -93,22 +93,13 @@ def plan_digests(session: Session, now: datetime, config: Config) -> int:
             if email.lower() in quiet:
                 continue
             key = f"digest:{period}:{period_key}:{email}"
-            if session.scalar(select(OutboxRow.id).where(OutboxRow.idempotency_key == key)):
+            if queued_keys(session, [key]):
                 continue
             payload = _digest(session, config, directory, email, departments, period, now)
             created += outbox.enqueue(
-                session, key=key, kind="digest", recipients=[email], payload=payload, now=now
+                session, key=key, recipients=[email], payload=payload, now=now
             )
     return created
-
-
-def _previous(session: Session, email: str, period: Period) -> OutboxRow | None:
-    rows = session.scalars(
-        select(OutboxRow)
-        .where(OutboxRow.kind == "digest", OutboxRow.idempotency_key.like(f"digest:{period}:%"))
-        .order_by(OutboxRow.created_at.desc())
-    )
-    return next((r for r in rows if r.recipients and r.recipients[0] == email), None)
 
 
 def _in_scope(item: ActionItem, departments: Sequence[str]) -> bool:
@@ -123,16 +114,16 @@ def _digest(
     departments: Sequence[str],
     period: Period,
     now: datetime,
-) -> dict[str, object]:
+) -> DigestPayload:
     who = reader(config, email)
     zone = who.timezone
     today = now.astimezone(ZoneInfo(zone)).date()
-    items = [i for i in session.scalars(select(ActionItem)) if _in_scope(i, departments)]
-    meetings = {m.id: m for m in session.scalars(select(Meeting))}
+    items = [i for i in every_item(session) if _in_scope(i, departments)]
+    meetings = every_meeting(session)
     counts: dict[str, Counter[str]] = {d: Counter() for d in departments}
     for item in items:
         counts[item.department or ""][item.status.value] += 1
-    previous = _previous(session, email, period)
+    previous = previous_digest(session, email, period)
     since = previous.created_at if previous is not None else None
     previous_counts = counts_from_json(previous.payload["counts"]) if previous else None
     scoped_meetings = {i.meeting_id for i in items if i.meeting_id is not None} | {
@@ -142,7 +133,7 @@ def _digest(
     }
     decisions = [
         Decision(meetings[d.meeting_id].title, meetings[d.meeting_id].starts_at.date(), d.text)
-        for d in session.scalars(select(DecisionRow).order_by(DecisionRow.id))
+        for d in every_decision(session)
         if d.meeting_id in scoped_meetings and (since is None or d.created_at > since)
     ]
     overdue = [
@@ -192,16 +183,7 @@ def _projects(
     tally: dict[int, Counter[str]] = {}
     project_of = {i.id: i.project_id for i in items if i.project_id is not None}
     if project_of:
-        reports = session.execute(
-            select(ItemHistory.item_id, func.count())
-            .where(
-                ItemHistory.kind == "daily",
-                ItemHistory.at > since,
-                ItemHistory.item_id.in_(project_of),
-            )
-            .group_by(ItemHistory.item_id)
-        )
-        for item_id, count in reports:
+        for item_id, count in daily_reports_since(session, project_of, since).items():
             tally.setdefault(project_of[item_id], Counter())["daily"] += count
     for item in items:
         if item.project_id is None:
@@ -215,12 +197,7 @@ def _projects(
             counts["awaiting"] += 1
     if not tally:
         return []
-    names = {
-        pid: name
-        for pid, name in session.execute(
-            select(Project.id, Project.name).where(Project.id.in_(tally))
-        )
-    }
+    names = project_names(session, tally)
     return sorted(
         (
             ProjectLine(
@@ -298,17 +275,17 @@ def details_payload(
     now: datetime,
     in_reply_to: str | None,
     subject: str | None,
-) -> dict[str, object] | None:
+) -> DigestDetails | None:
     """The full list for ``DETAILS <department>``, when it is one of the executive's."""
     directory = directory_of(config)
     scope = executives(directory, config.people.people).get(email.lower(), [])
     wanted = next((d for d in scope if d.casefold() == department.strip().casefold()), None)
     if wanted is None:
         return None
-    meetings = {m.id: m for m in session.scalars(select(Meeting))}
+    meetings = every_meeting(session)
     items = [
         _row(i, meetings, directory)
-        for i in session.scalars(select(ActionItem).order_by(ActionItem.id))
+        for i in every_item(session, by_id=True)
         if (i.department or "") == wanted
     ]
     who = reader(config, email)

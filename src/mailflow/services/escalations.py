@@ -18,13 +18,14 @@ from mailflow.config.schema import Config
 from mailflow.domain.business_calendar import calendar_for
 from mailflow.domain.escalation import escalations
 from mailflow.domain.quiet_hours import next_send_time
-from mailflow.outbound import outbox
-from mailflow.outbound.escalation_mail import Sent, escalation_payload
-from mailflow.services.followups import item_state, meetings_of, open_items, sent_keys
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.items.escalation_mail import Sent, escalation_payload
+from mailflow.services.followups import item_states, loaded, open_items, sent_keys
 from mailflow.services.item_history import history
 from mailflow.services.minutes_mails import item_row
 from mailflow.services.notices import meeting_reply_address
 from mailflow.services.readers import directory_of, reader
+from mailflow.tracker import meeting_repo
 from mailflow.tracker.models import ActionItem, ItemHistory
 
 
@@ -44,17 +45,21 @@ def plan_escalations(session: Session, now: datetime, config: Config) -> int:
     calendar = calendar_for(config.schedule.calendar)
     directory = directory_of(config)
     items = open_items(session)
-    meetings = meetings_of(session, items)
-    by_ref = {i.ref: i for i in items}
-    states = [
-        item_state(i, meetings.get(i.meeting_id or -1), directory, config.schedule.timezone)
-        for i in items
+    done = sent_keys(session, ("escalated", "escalation_skipped"), items)
+    due_now = [
+        due
+        for due in escalations(
+            item_states(items, directory, config), now=now, settings=config.schedule
+        )
+        if due.level >= 2 and due.key not in done
     ]
-    done = sent_keys(session, "escalated", items) | sent_keys(session, "escalation_skipped", items)
+    refs = {due.ref for due in due_now}
+    by_ref = loaded(session, (i for i in items if i.ref in refs))
+    meetings = meeting_repo.meetings_by_id(
+        session, {i.meeting_id for i in by_ref.values() if i.meeting_id is not None}
+    )
     created = 0
-    for due in escalations(states, now=now, settings=config.schedule):
-        if due.level < 2 or due.key in done:
-            continue
+    for due in due_now:
         item = by_ref[due.ref]
         if due.to is None:
             history(
@@ -75,7 +80,6 @@ def plan_escalations(session: Session, now: datetime, config: Config) -> int:
         created += outbox.enqueue(
             session,
             key=due.key,
-            kind="escalation",
             recipients=[due.to],
             payload=escalation_payload(
                 item_row(item, directory, meeting.title if meeting else ""),

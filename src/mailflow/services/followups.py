@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
@@ -28,75 +27,76 @@ from mailflow.domain.followups import (
     owner_reminders,
     weekly_nudges,
     weekly_progress,
+    weekly_work_due,
 )
 from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.domain.quiet_hours import next_send_time
-from mailflow.outbound import outbox
-from mailflow.outbound.followup_mail import (
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.items.followup_mail import (
     item_reminder_payload,
     weekly_nudge_payload,
     weekly_progress_payload,
 )
-from mailflow.outbound.followup_parts import DueItem
+from mailflow.outbound.kinds.items.followup_parts import DueItem
+from mailflow.outbound.rendering.items_export import ItemRow
 from mailflow.services.item_history import history
 from mailflow.services.minutes_mails import item_row
 from mailflow.services.preferences import opted_out
 from mailflow.services.readers import directory_of, reader
 from mailflow.services.request_reminders import plan_request_reminders
-from mailflow.tracker.models import ActionItem, ItemHistory, Meeting, OutboxRow
+from mailflow.tracker import item_repo, mail_log_repo
+from mailflow.tracker.item_repo import ItemFacts
+from mailflow.tracker.models import ActionItem
 
 OPEN = OPEN_STATUSES
 
 
-def open_items(session: Session) -> list[ActionItem]:
-    return list(
-        session.scalars(
-            select(ActionItem).where(ActionItem.status.in_(OPEN)).order_by(ActionItem.id)
-        )
-    )
+def open_items(session: Session) -> list[ItemFacts]:
+    """The facts of every open item: plain columns, nothing loaded (see :class:`ItemFacts`)."""
+    return item_repo.item_facts(session, OPEN)
 
 
-def meetings_of(session: Session, items: Iterable[ActionItem]) -> dict[int, Meeting]:
-    """The meetings ``items`` come from, by id: only those, never every meeting there was."""
-    ids = {i.meeting_id for i in items if i.meeting_id is not None}
-    if not ids:
-        return {}
-    return {m.id: m for m in session.scalars(select(Meeting).where(Meeting.id.in_(ids)))}
-
-
-def item_state(
-    item: ActionItem, meeting: Meeting | None, directory: Directory, tz: str
-) -> ItemState:
-    person = directory.by_email(item.owner_email)
-    executive = directory.executive_of(person) if person is not None else None
+def item_state(facts: ItemFacts, executive: str | None, tz: str) -> ItemState:
     return ItemState(
-        ref=item.ref,
-        owner=item.owner_email,
-        meeting_organiser=meeting.organiser_email if meeting else None,
-        owner_executive=executive.email if executive else None,
-        due=item.due_date,
-        due_time=item.due_time,
-        status=item.status.value,
-        last_update_at=item.last_update_at,
-        created_at=item.created_at,
-        escalation_level=item.escalation_level,
-        tz=meeting.tzid if meeting else tz,
+        ref=facts.ref,
+        owner=facts.owner_email,
+        meeting_organiser=facts.meeting_organiser,
+        owner_executive=executive,
+        due=facts.due_date,
+        due_time=facts.due_time,
+        status=facts.status.value,
+        last_update_at=facts.last_update_at,
+        created_at=facts.created_at,
+        escalation_level=facts.escalation_level,
+        tz=facts.meeting_tzid or tz,
     )
 
 
-def sent_keys(session: Session, kind: str, items: Iterable[ActionItem]) -> set[str]:
-    ids = [i.id for i in items]
-    if not ids:
-        return set()
-    return {
-        value
-        for value in session.scalars(
-            select(ItemHistory.new_value).where(
-                ItemHistory.item_id.in_(ids), ItemHistory.kind == kind
-            )
-        )
-        if value
-    }
+def item_states(
+    items: Iterable[ItemFacts], directory: Directory, config: Config
+) -> list[ItemState]:
+    """Each item's state for the rules; an owner's executive is looked up once per owner."""
+    executives: dict[str, str | None] = {}
+
+    def executive_of(owner: str) -> str | None:
+        if owner not in executives:
+            person = directory.by_email(owner)
+            executive = directory.executive_of(person) if person is not None else None
+            executives[owner] = executive.email if executive else None
+        return executives[owner]
+
+    tz = config.schedule.timezone
+    return [item_state(i, executive_of(i.owner_email), tz) for i in items]
+
+
+def sent_keys(session: Session, kinds: str | Sequence[str], items: Iterable[ItemFacts]) -> set[str]:
+    """What was already sent about ``items``: the history values of ``kinds``, in one read."""
+    return item_repo.history_values(session, kinds, (i.id for i in items))
+
+
+def loaded(session: Session, items: Iterable[ItemFacts]) -> dict[str, ActionItem]:
+    """The items themselves, by reference: only those whose mail is due are ever loaded."""
+    return {i.ref: i for i in item_repo.items_by_id(session, {f.id for f in items}).values()}
 
 
 def _who(directory: Directory, config: Config, email: str) -> tuple[str, str]:
@@ -112,21 +112,20 @@ def plan_reminders(session: Session, now: datetime, config: Config) -> int:
     calendar = calendar_for(config.schedule.calendar)
     directory = directory_of(config)
     items = open_items(session)
-    meetings = meetings_of(session, items)
-    states = {
-        i.ref: item_state(i, meetings.get(i.meeting_id or -1), directory, config.schedule.timezone)
-        for i in items
-    }
-    by_ref = {i.ref: i for i in items}
     done = sent_keys(session, "reminded", items)
     quiet = opted_out(session)
     due = [
         r
         for r in owner_reminders(
-            states.values(), now=now, calendar=calendar, settings=config.schedule
+            item_states(items, directory, config),
+            now=now,
+            calendar=calendar,
+            settings=config.schedule,
         )
         if r.key not in done and r.owner.lower() not in quiet
     ]
+    refs = {r.ref for r in due}
+    by_ref = loaded(session, (i for i in items if i.ref in refs))
     created = 0
     for owner, reminders in group_by_owner(due).items():
         locale, zone = _who(directory, config, owner)
@@ -145,7 +144,6 @@ def plan_reminders(session: Session, now: datetime, config: Config) -> int:
         created += outbox.enqueue(
             session,
             key=f"reminders:{owner}:{_digest([r.key for r in reminders])}",
-            kind="item_reminder",
             recipients=[owner],
             payload=item_reminder_payload(entries, locale=locale, timezone=zone),
             now=now,
@@ -164,30 +162,35 @@ def plan_reminders(session: Session, now: datetime, config: Config) -> int:
 def plan_weekly(session: Session, now: datetime, config: Config) -> int:
     calendar = calendar_for(config.schedule.calendar)
     directory = directory_of(config)
+    if not weekly_work_due(now, calendar=calendar, settings=config.schedule):
+        return 0
     items = open_items(session)
-    meetings = meetings_of(session, items)
-    states = [
-        item_state(i, meetings.get(i.meeting_id or -1), directory, config.schedule.timezone)
-        for i in items
-    ]
     quiet = opted_out(session)
     created = 0
-    request = weekly_progress(states, now=now, calendar=calendar, settings=config.schedule)
-    by_owner: dict[str, list[ActionItem]] = defaultdict(list)
-    for item in items:
-        by_owner[item.owner_email].append(item)
+    request = weekly_progress(
+        item_states(items, directory, config), now=now, calendar=calendar, settings=config.schedule
+    )
+    by_owner: dict[str, list[ItemFacts]] = defaultdict(list)
+    for facts in items:
+        by_owner[facts.owner_email].append(facts)
+
+    def rows_of(owner: str) -> list[ItemRow]:
+        found = loaded(session, by_owner[owner])
+        return [item_row(found[f.ref], directory) for f in by_owner[owner]]
+
     if request is not None:
+        keys = {request.period.request_key(owner): owner for owner in request.owners}
+        queued = mail_log_repo.queued_keys(session, keys)
         for owner in request.owners:
-            if owner.lower() in quiet:
+            if owner.lower() in quiet or request.period.request_key(owner) in queued:
                 continue
             locale, zone = _who(directory, config, owner)
             created += outbox.enqueue(
                 session,
                 key=request.period.request_key(owner),
-                kind="weekly_progress",
                 recipients=[owner],
                 payload=weekly_progress_payload(
-                    [item_row(i, directory) for i in by_owner[owner]],
+                    rows_of(owner),
                     reply_by=request.period.answer_by,
                     locale=locale,
                     timezone=zone,
@@ -197,33 +200,29 @@ def plan_weekly(session: Session, now: datetime, config: Config) -> int:
     period = latest_weekly_period(now, calendar=calendar, settings=config.schedule)
     if period is None:
         return created
-    asked = {
-        recipients[0]
-        for key, recipients in session.execute(
-            select(OutboxRow.idempotency_key, OutboxRow.recipients).where(
-                OutboxRow.kind == "weekly_progress"
-            )
-        )
-        if key == period.request_key(recipients[0])
-    }
+    # Asked this period: only the owners of open items matter (no other gets a nudge), so the
+    # read is keyed by their request keys, never every weekly request there ever was.
+    request_keys = {period.request_key(owner): owner for owner in by_owner}
+    asked = {request_keys[key] for key in mail_log_repo.queued_keys(session, request_keys)}
     answered = {
         i.owner_email
         for i in items
         if i.last_update_at is not None and i.last_update_at >= period.request_at
     }
-    for owner in weekly_nudges(
-        asked, answered, now=now, calendar=calendar, settings=config.schedule
-    ):
+    nudges = weekly_nudges(asked, answered, now=now, calendar=calendar, settings=config.schedule)
+    nudge_keys = mail_log_repo.queued_keys(session, {period.nudge_key(o) for o in nudges})
+    for owner in nudges:
         if owner.lower() in quiet or not by_owner.get(owner):
+            continue
+        if period.nudge_key(owner) in nudge_keys:
             continue
         locale, zone = _who(directory, config, owner)
         created += outbox.enqueue(
             session,
             key=period.nudge_key(owner),
-            kind="weekly_nudge",
             recipients=[owner],
             payload=weekly_nudge_payload(
-                [item_row(i, directory) for i in by_owner[owner]],
+                rows_of(owner),
                 asked_on=period.request_at.date(),
                 locale=locale,
                 timezone=zone,

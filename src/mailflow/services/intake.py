@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -30,10 +29,11 @@ from mailflow.domain.meeting import AttendeeSpec, MeetingSpec
 from mailflow.domain.meeting_draft import MeetingDraft, Problem
 from mailflow.domain.recurrence_limits import RecurrenceLimits, recurrence_problem
 from mailflow.domain.series import merge_events
-from mailflow.outbound import answer_texts as texts
-from mailflow.outbound import outbox
-from mailflow.outbound.answer import answer_payload
-from mailflow.outbound.receipt import receipt_payload
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.answers import answer_texts as texts
+from mailflow.outbound.kinds.answers.answer import answer_payload
+from mailflow.outbound.kinds.meetings.receipt import receipt_payload
+from mailflow.outbound.kinds.meetings.receipt_data import CalendarReply
 from mailflow.services.meetings import IntakeResult, apply_spec, find_by_invite_uid, find_meeting
 from mailflow.services.projects import link_meeting
 from mailflow.services.readers import directory_of, reader
@@ -282,7 +282,7 @@ def _calendar_reply(
     problems: Sequence[Problem],
     config: Config,
     source: MeetingSource,
-) -> dict[str, Any] | None:
+) -> CalendarReply | None:
     """mailflow's iTIP REPLY to the organiser's invitation: ACCEPTED when the meeting was taken,
     DECLINED (with the reason) when not, so the organiser's calendar shows mailflow's answer."""
     if source is not MeetingSource.ITIP or not specs or outcome in ("cancelled", "ignored"):
@@ -294,12 +294,12 @@ def _calendar_reply(
     if invited is None:
         return None  # not invited: there is nothing to answer in the organiser's calendar
     declined = outcome == "rejected"
-    return {
-        "attendee": invited.email,
-        "name": invited.name or config.mail.bot_name,
-        "partstat": "DECLINED" if declined else "ACCEPTED",
-        "comment": "; ".join(p.text for p in problems)[:900] if declined else None,
-    }
+    return CalendarReply(
+        attendee=invited.email,
+        name=invited.name or config.mail.bot_name,
+        partstat="DECLINED" if declined else "ACCEPTED",
+        comment="; ".join(p.text for p in problems)[:900] if declined else None,
+    )
 
 
 def _tell_organiser(
@@ -309,7 +309,6 @@ def _tell_organiser(
     outbox.enqueue_soon(
         session,
         key=f"intrusion:{key}:{intrusion.meeting_id}",
-        kind="answer",
         recipients=[intrusion.organiser],
         payload=answer_payload(
             locale=locale,
@@ -381,7 +380,7 @@ def _enqueue_receipt(
     source: MeetingSource,
     in_reply_to: str | None,
     subject: str | None,
-    calendar_reply: dict[str, Any] | None = None,
+    calendar_reply: CalendarReply | None = None,
 ) -> None:
     who = reader(config, to)
     payload = receipt_payload(
@@ -397,6 +396,4 @@ def _enqueue_receipt(
         subject=subject,
         calendar_reply=calendar_reply,
     )
-    outbox.enqueue(
-        session, key=f"receipt:{key}", kind="receipt", recipients=[to], payload=payload, now=now
-    )
+    outbox.enqueue(session, key=f"receipt:{key}", recipients=[to], payload=payload, now=now)

@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailflow.domain.directory import Directory
 from mailflow.domain.minutes import ActionSpec, Problem
-from mailflow.outbound import issue_texts as texts
+from mailflow.outbound.kinds.answers import issue_texts as texts
 from mailflow.services.item_history import history
 from mailflow.services.projects import place_item
+from mailflow.tracker.item_repo import tracked_items_of_meeting
 from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, Minutes
 from mailflow.tracker.repo import allocate_item_ref
 
@@ -43,12 +43,7 @@ def owner_of(spec: ActionSpec, meeting: Meeting) -> str:
 
 def meeting_issues(session: Session, meeting: Meeting) -> list[ActionItem]:
     """The meeting's issues still tracked (not cancelled), oldest first."""
-    query = select(ActionItem).where(
-        ActionItem.meeting_id == meeting.id,
-        ActionItem.kind == ISSUE,
-        ActionItem.status != ItemStatus.CANCELLED,
-    )
-    return list(session.scalars(query.order_by(ActionItem.id)))
+    return tracked_items_of_meeting(session, meeting.id, ISSUE)
 
 
 class _Result(Protocol):

@@ -29,10 +29,10 @@ from mailflow.config.schema import Config
 from mailflow.domain.directory import Directory
 from mailflow.domain.item_commands import ItemCommand
 from mailflow.domain.problem_messages import is_chinese
-from mailflow.outbound import issue_texts as texts
-from mailflow.outbound import outbox
-from mailflow.outbound.answer import answer_payload
-from mailflow.outbound.minutes_parts import format_day
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.answers import issue_texts as texts
+from mailflow.outbound.kinds.answers.answer import answer_payload
+from mailflow.outbound.kinds.minutes.minutes_parts import format_day
 from mailflow.services.issue_items import ISSUE, is_issue
 from mailflow.services.item_history import history
 from mailflow.services.readers import directory_of
@@ -164,7 +164,6 @@ def tell_escalation(
     outbox.enqueue_soon(
         session,
         key=f"issue-escalation:{item.ref}:{key}",
-        kind="answer",
         recipients=[told.to],
         payload=answer_payload(
             locale=locale,

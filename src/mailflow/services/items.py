@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from mailflow.domain.delay_categories import delay_category
@@ -34,6 +33,7 @@ from mailflow.services.request_commands import (
     apply_request_command,
     is_request_command,
 )
+from mailflow.tracker import item_repo
 from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, Project
 
 OPEN = OPEN_STATUSES
@@ -60,43 +60,22 @@ ACCEPTANCE_VERBS = ("accept", "reject")
 
 def awaiting_acceptance_of(session: Session, acceptor: str) -> list[ActionItem]:
     """The items waiting for ``acceptor``'s verdict, oldest first."""
-    query = select(ActionItem).where(
-        ActionItem.acceptor_email == acceptor.lower(),
-        ActionItem.status == ItemStatus.AWAITING_ACCEPTANCE,
-    )
-    return list(session.scalars(query.order_by(ActionItem.id)))
+    return item_repo.awaiting_acceptance_of(session, acceptor.lower())
 
 
 def at_risk_led_by(session: Session, lead: str) -> list[ActionItem]:
     """The at-risk items ``lead`` coordinates (their project's coordinator, else their meeting's
     organiser) with no talk recorded yet in the current episode."""
-    query = (
-        select(ActionItem)
-        .outerjoin(Project, Project.id == ActionItem.project_id)
-        .outerjoin(Meeting, Meeting.id == ActionItem.meeting_id)
-        .where(
-            ActionItem.at_risk_since.is_not(None),
-            or_(
-                func.lower(Project.coordinator_email) == lead.lower(),
-                (ActionItem.project_id.is_(None))
-                & (func.lower(Meeting.organiser_email) == lead.lower()),
-            ),
-        )
-    )
     return [
         item
-        for item in session.scalars(query.order_by(ActionItem.id))
+        for item in item_repo.at_risk_coordinated_by(session, lead)
         if item.talked_at is None or (item.at_risk_since and item.talked_at < item.at_risk_since)
     ]
 
 
 def open_items_of(session: Session, owner: str, meeting: Meeting | None) -> list[ActionItem]:
-    query = select(ActionItem).where(
-        ActionItem.owner_email == owner.lower(), ActionItem.status.in_(OPEN)
-    )
-    if meeting is not None:
-        query = query.where(ActionItem.meeting_id == meeting.id)
-    return list(session.scalars(query.order_by(ActionItem.id)))
+    meeting_id = meeting.id if meeting is not None else None
+    return item_repo.items_of_owner(session, owner.lower(), OPEN, meeting_id)
 
 
 def _may(
@@ -210,7 +189,7 @@ def _target(
     result: ItemsResult,
 ) -> ActionItem | None:
     if command.ref is not None:
-        item = session.scalar(select(ActionItem).where(ActionItem.ref == command.ref.upper()))
+        item = item_repo.item_by_ref(session, command.ref.upper())
         if item is None:
             result.errors.append(Problem(command.line, f"there is no item {command.ref}", None))
         return item

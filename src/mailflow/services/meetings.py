@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from mailflow.domain.meeting import MeetingSpec
 from mailflow.domain.meeting_codec import from_json, to_json
 from mailflow.domain.series import is_occurrence, moved, pruned, with_exception
-from mailflow.outbound.compose import thread_root_id
+from mailflow.outbound.rendering.compose import thread_root_id
+from mailflow.tracker import meeting_repo
 from mailflow.tracker.models import (
     AgendaItem,
     Attendee,
@@ -57,17 +57,12 @@ def invite_uid_for(uid: str, source: MeetingSource, domain: str) -> str:
     return f"mf-{hashlib.sha256(uid.encode()).hexdigest()[:32]}@{domain}"
 
 
-# Built once: every calendar answer looks its meeting up, and building costs more than running.
-_BY_UID = select(Meeting).where(Meeting.uid == bindparam("uid"))
-_BY_INVITE_UID = select(Meeting).where(Meeting.invite_uid == bindparam("uid"))
-
-
 def find_meeting(session: Session, uid: str) -> Meeting | None:
-    return session.scalar(_BY_UID, {"uid": uid})
+    return meeting_repo.meeting_by_uid(session, uid)
 
 
 def find_by_invite_uid(session: Session, invite_uid: str) -> Meeting | None:
-    return session.scalar(_BY_INVITE_UID, {"uid": invite_uid})
+    return meeting_repo.meeting_by_invite_uid(session, invite_uid)
 
 
 def stored_spec(meeting: Meeting) -> MeetingSpec:
@@ -81,11 +76,7 @@ def invite_spec(meeting: Meeting, spec: MeetingSpec | None = None) -> MeetingSpe
 
 
 def revision_spec(session: Session, meeting: Meeting, sequence: int) -> MeetingSpec | None:
-    found = session.scalar(
-        select(MeetingRevision.spec).where(
-            MeetingRevision.meeting_id == meeting.id, MeetingRevision.invite_sequence == sequence
-        )
-    )
+    found = meeting_repo.revision_spec(session, meeting, sequence)
     return from_json(found) if found is not None else None
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailflow.domain.directory import Directory
@@ -22,6 +21,7 @@ from mailflow.domain.minutes import ActionSpec, MinutesDoc, NextMeetingSpec, Pro
 from mailflow.services.issue_items import ISSUE, issue_entries, sync_issues
 from mailflow.services.item_history import history
 from mailflow.services.projects import place_item
+from mailflow.tracker import item_repo, minutes_repo
 from mailflow.tracker.models import (
     ActionItem,
     Decision,
@@ -49,18 +49,11 @@ def latest_minutes(
     session: Session, meeting: Meeting, *, published: bool = False
 ) -> Minutes | None:
     """The meeting's latest minutes version; with ``published``, the latest one not held."""
-    query = select(Minutes).where(Minutes.meeting_id == meeting.id)
-    if published:
-        query = query.where(Minutes.held_reason.is_(None))
-    return session.scalar(query.order_by(Minutes.version.desc()))
+    return minutes_repo.latest_minutes(session, meeting.id, published=published)
 
 
 def meeting_items(session: Session, meeting: Meeting) -> list[ActionItem]:
-    return list(
-        session.scalars(
-            select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)
-        )
-    )
+    return item_repo.items_of_meeting(session, meeting.id)
 
 
 def apply_minutes(
@@ -109,16 +102,7 @@ def publish_held(
     """Apply a held version as it was written, on the scribe's PUBLISH."""
     doc = doc_from_content(minutes.content or {})
     minutes.held_reason = None
-    minutes.is_correction = (
-        session.scalar(
-            select(Minutes.id).where(
-                Minutes.meeting_id == meeting.id,
-                Minutes.held_reason.is_(None),
-                Minutes.id != minutes.id,
-            )
-        )
-        is not None
-    )
+    minutes.is_correction = minutes_repo.published_other_than(session, meeting.id, minutes.id)
     return _apply(session, meeting, minutes, doc, directory, now, actor)
 
 
@@ -158,7 +142,7 @@ def _replace_decisions(
     now: datetime,
     result: MinutesResult,
 ) -> None:
-    old = list(session.scalars(select(Decision).where(Decision.meeting_id == meeting.id)))
+    old = minutes_repo.decisions_of(session, meeting.id)
     old_texts = [d.text for d in old]
     for decision in old:
         session.delete(decision)
@@ -180,7 +164,7 @@ def _replace_decisions(
 def _replace_disputes(
     session: Session, meeting: Meeting, minutes: Minutes, doc: MinutesDoc, now: datetime
 ) -> None:
-    for dispute in session.scalars(select(Dispute).where(Dispute.meeting_id == meeting.id)):
+    for dispute in minutes_repo.disputes_of(session, meeting.id):
         session.delete(dispute)
     for spec in doc.disputes:
         session.add(

@@ -14,24 +14,27 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
 from mailflow.domain.directory import Directory
 from mailflow.domain.meeting import AttendeeSpec
 from mailflow.domain.minutes import MinutesDoc
-from mailflow.outbound import outbox
-from mailflow.outbound.items_export import ItemRow
-from mailflow.outbound.items_mail import item_assignment_payload
-from mailflow.outbound.minutes_mail import minutes_reminder_payload, minutes_skeleton_payload
-from mailflow.outbound.minutes_receipt import minutes_receipt_payload
-from mailflow.outbound.official_minutes import official_minutes_payload
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.items.items_mail import item_assignment_payload
+from mailflow.outbound.kinds.minutes.minutes_mail import (
+    minutes_reminder_payload,
+    minutes_skeleton_payload,
+)
+from mailflow.outbound.kinds.minutes.minutes_receipt import minutes_receipt_payload
+from mailflow.outbound.kinds.minutes.official_minutes import official_minutes_payload
+from mailflow.outbound.rendering.items_export import ItemRow
 from mailflow.services.issue_items import is_issue, unowned_problems
 from mailflow.services.meetings import invite_spec
 from mailflow.services.minutes import MinutesResult, latest_minutes
 from mailflow.services.notices import meeting_reply_address
 from mailflow.services.readers import directory_of, reader
+from mailflow.tracker import item_repo, meeting_repo
 from mailflow.tracker.models import ActionItem, Meeting, MeetingStatus
 
 REMINDER_LEAD = timedelta(hours=2)
@@ -69,12 +72,7 @@ def plan_minutes(session: Session, now: datetime, config: Config) -> int:
     # Only the window of meetings that just ended, by the ends_at index; single meetings only
     # (series are filtered here, not in SQL, where "rrule IS NULL" would tempt SQLite's planner
     # into the rrule index and every single meeting ever held).
-    ended = session.scalars(
-        select(Meeting).where(
-            Meeting.ends_at <= now,
-            Meeting.ends_at > now - deadline_after - timedelta(days=1),
-        )
-    )
+    ended = meeting_repo.ended_within(session, now, deadline_after + timedelta(days=1))
     recent = [m for m in ended if m.status is MeetingStatus.SCHEDULED and m.rrule is None]
     created = 0
     for meeting in recent:
@@ -88,7 +86,6 @@ def plan_minutes(session: Session, now: datetime, config: Config) -> int:
         created += outbox.enqueue(
             session,
             key=f"skeleton:{meeting.invite_uid}",
-            kind="minutes_skeleton",
             recipients=[scribe],
             payload=minutes_skeleton_payload(
                 spec,
@@ -116,7 +113,6 @@ def plan_minutes(session: Session, now: datetime, config: Config) -> int:
             created += outbox.enqueue(
                 session,
                 key=f"minutes-reminder:{meeting.invite_uid}:{stage}",
-                kind="minutes_reminder",
                 recipients=[to],
                 payload=minutes_reminder_payload(
                     spec,
@@ -169,7 +165,7 @@ def announce_minutes(
     content = minutes.content or {}
     items = [
         i
-        for i in session.scalars(select(ActionItem).where(ActionItem.meeting_id == meeting.id))
+        for i in item_repo.items_of_meeting_unordered(session, meeting.id)
         if i.status.value != "cancelled"
     ]
     reply_to = meeting_reply_address(config, meeting)
@@ -178,7 +174,6 @@ def announce_minutes(
         outbox.enqueue(
             session,
             key=f"minutes:{meeting.invite_uid}:v{minutes.version}:{email}",
-            kind="official_minutes",
             recipients=[email],
             payload=official_minutes_payload(
                 spec,
@@ -207,7 +202,6 @@ def announce_minutes(
     outbox.enqueue(
         session,
         key=f"minutes-receipt:{receipt_key}",
-        kind="minutes_receipt",
         recipients=[submitted_by],
         payload=minutes_receipt_payload(
             title=meeting.title,
@@ -251,7 +245,6 @@ def assign(
         outbox.enqueue(
             session,
             key=f"assign:{meeting.invite_uid}:v{version}:{owner}",
-            kind="item_assignment",
             recipients=[owner],
             payload=item_assignment_payload(
                 [item_row(i, directory, meeting.title) for i in owned],

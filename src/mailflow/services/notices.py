@@ -25,8 +25,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
 from mailflow.domain.business_calendar import BusinessCalendar, calendar_for
@@ -34,10 +33,11 @@ from mailflow.domain.directory import Directory
 from mailflow.domain.meeting import AttendeeSpec, MeetingSpec
 from mailflow.domain.notice_timing import due_notices
 from mailflow.domain.tokens import reply_address, sign
-from mailflow.outbound import outbox
-from mailflow.outbound.notice_mail import notice_payload
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.meetings.notice_mail import notice_payload
 from mailflow.services.meetings import invite_spec, revision_spec
 from mailflow.services.readers import directory_of
+from mailflow.tracker import meeting_repo
 from mailflow.tracker.models import Attendee, Meeting, MeetingStatus
 
 Kind = Literal["notice", "update", "cancel"]
@@ -67,19 +67,7 @@ def meetings_to_plan(session: Session, now: datetime) -> list[Meeting]:
     update or cancellation, so the past — however long — is never read. Two indexed queries
     (``ends_at``; series by ``rrule``), their attendees loaded with them in one more."""
     wanted = (MeetingStatus.SCHEDULED, MeetingStatus.CANCELLED)
-    ahead = session.scalars(
-        select(Meeting)
-        .where(Meeting.ends_at > now, Meeting.status.in_(wanted))
-        .options(selectinload(Meeting.attendees))
-    ).all()
-    # "rrule > ''" rather than IS NOT NULL: a range both SQLite and PostgreSQL read from the
-    # rrule index (IS NOT NULL would scan every meeting on SQLite).
-    series = session.scalars(
-        select(Meeting)
-        .where(Meeting.rrule > "", Meeting.status.in_(wanted))
-        .options(selectinload(Meeting.attendees))
-    ).all()
-    return sorted({m.id: m for m in [*ahead, *series]}.values(), key=lambda m: m.id)
+    return meeting_repo.not_over_or_series(session, now, wanted)
 
 
 class _Budget:
@@ -198,7 +186,6 @@ def _enqueue(
     inserted = outbox.enqueue(
         session,
         key=key,
-        kind="notice",
         recipients=[attendee.email],
         payload=payload,
         now=now,
@@ -250,7 +237,6 @@ def resend_invitation(
     outbox.enqueue_soon(
         session,
         key=f"{key}:{meeting.id}",
-        kind="notice",
         recipients=[attendee.email],
         payload=payload,
         now=now,

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from mailflow.tracker import people_repo
 from mailflow.tracker.models import Person
 
 
 def tracked_person(session: Session, email: str, now: datetime) -> Person:
     email = email.lower()
-    person = session.scalar(select(Person).where(Person.email == email))
+    person = people_repo.person_by_email(session, email)
     if person is None:
         person = Person(email=email, bounce_count=0, created_at=now, updated_at=now)
         session.add(person)
@@ -35,21 +35,11 @@ def stop_reminders(session: Session, email: str, now: datetime) -> bool:
 def opted_out(session: Session) -> set[str]:
     """Who gets no reminders: who asked for none, and whose address hard-bounces (until they
     write again; the organisers were told of the bounce)."""
-    return set(
-        session.scalars(
-            select(Person.email).where(
-                Person.reminders_opt_out.is_(True) | Person.failing_since.is_not(None)
-            )
-        )
-    )
+    return people_repo.reminders_withheld(session)
 
 
 def heard_from(session: Session, address: str, now: datetime) -> None:
     """A person wrote: their address works again, whatever bounced before."""
     if not address:
         return
-    session.execute(
-        update(Person)
-        .where(Person.email == address.lower(), Person.failing_since.is_not(None))
-        .values(failing_since=None, updated_at=now)
-    )
+    people_repo.clear_failing(session, address.lower(), now)

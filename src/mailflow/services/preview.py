@@ -14,8 +14,12 @@ from pathlib import Path
 
 from mailflow.config.schema import Config
 from mailflow.domain.meeting import MeetingSpec
-from mailflow.outbound.compose import RenderContext, new_message_id, thread_root_id
-from mailflow.outbound.notice_mail import notice_payload, render_notice_row
+from mailflow.outbound.kinds.meetings.notice_mail import (
+    NoticePayload,
+    notice_payload,
+    render_notice_row,
+)
+from mailflow.outbound.rendering.compose import RenderContext, new_message_id, thread_root_id
 from mailflow.services.intake import with_chair, without_bot
 from mailflow.services.readers import directory_of
 
@@ -37,7 +41,8 @@ def preview_notices(config: Config, spec: MeetingSpec, now: datetime) -> list[Em
             timezone=person.timezone if person else None,
             thread_root=thread_root,
         )
-        msg = render_notice_row(ctx, [attendee.email], payload)
+        # Read back as the outbox stores it, so the preview is the mail that would be sent.
+        msg = render_notice_row(ctx, [attendee.email], NoticePayload.from_json(payload.to_json()))
         msg["Message-ID"] = new_message_id(config.mail.domain)
         if "Date" not in msg:
             msg["Date"] = format_datetime(now)

@@ -14,18 +14,25 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
-from mailflow.outbound import outbox
-from mailflow.outbound import retro_texts as texts
-from mailflow.outbound.answer import answer_payload
-from mailflow.outbound.archive_writer import archive_root
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.projects import retro_texts as texts
+from mailflow.outbound.kinds.projects.retro_report import ArchiveReady
+from mailflow.outbound.rendering.archive_writer import archive_root
 from mailflow.services.archive import write_archive
 from mailflow.services.readers import reader
 from mailflow.services.retrospective import plan_retrospective
-from mailflow.tracker.models import Meeting, Project
+from mailflow.tracker.models import Project
+from mailflow.tracker.project_repo import (
+    closed_projects_not_archived,
+    closed_projects_without_retro,
+    first_meeting_since,
+    organises_a_meeting_of,
+    projects_awaiting_retro_meeting,
+    projects_past_end,
+)
 
 log = logging.getLogger("mailflow.projects")
 
@@ -35,12 +42,7 @@ def may_close(session: Session, project: Project, sender: str) -> bool:
     who = sender.strip().lower()
     if who == project.coordinator_email.lower():
         return True
-    found = session.scalar(
-        select(Meeting.id)
-        .where(Meeting.project_id == project.id, func.lower(Meeting.organiser_email) == who)
-        .limit(1)
-    )
-    return found is not None
+    return organises_a_meeting_of(session, project.id, who)
 
 
 def close_project(
@@ -72,32 +74,14 @@ def plan_project_close(session: Session, now: datetime, config: Config) -> int:
     request is its retro meeting (复盘会)."""
     today = now.astimezone(ZoneInfo(config.schedule.timezone)).date()
     created = 0
-    ended = session.scalars(
-        select(Project)
-        .where(Project.closed_at.is_(None), Project.end_date.is_not(None), Project.end_date < today)
-        .order_by(Project.id)
-    ).all()
-    for project in ended:
+    for project in projects_past_end(session, today):
         created += close_project(session, config, project, now, by=None)
-    for project in session.scalars(
-        select(Project)
-        .where(Project.closed_at.is_not(None), Project.retro_requested_at.is_(None))
-        .order_by(Project.id)
-    ).all():
+    for project in closed_projects_without_retro(session):
         created += _retrospective(session, config, project, now, by=None)
-    for project in session.scalars(
-        select(Project).where(
-            Project.retro_requested_at.is_not(None), Project.retro_meeting_id.is_(None)
-        )
-    ).all():
+    for project in projects_awaiting_retro_meeting(session):
         requested = project.retro_requested_at
         assert requested is not None
-        project.retro_meeting_id = session.scalar(
-            select(Meeting.id)
-            .where(Meeting.project_id == project.id, Meeting.created_at >= requested)
-            .order_by(Meeting.created_at, Meeting.id)
-            .limit(1)
-        )
+        project.retro_meeting_id = first_meeting_since(session, project.id, requested)
     return created
 
 
@@ -105,11 +89,7 @@ def plan_project_archives(session: Session, now: datetime, config: Config) -> in
     """Each closed project not yet archived: its zip written to ``archive.dir`` and the
     coordinator told (the zip attached when at most ``archive.mail_max_bytes``)."""
     created = 0
-    for project in session.scalars(
-        select(Project)
-        .where(Project.closed_at.is_not(None), Project.archived_at.is_(None))
-        .order_by(Project.id)
-    ).all():
+    for project in closed_projects_not_archived(session):
         target = config.archive.dir / f"{archive_root(project.name)}.zip"
         try:
             path = write_archive(session, config, project, target)
@@ -125,19 +105,16 @@ def plan_project_archives(session: Session, now: datetime, config: Config) -> in
         created += outbox.enqueue(
             session,
             key=f"archive:{project.id}",
-            kind="archive_ready",
             recipients=[project.coordinator_email],
-            payload={
-                **answer_payload(
-                    locale=locale,
-                    subject=texts.archive_subject(locale, project.name),
-                    paragraphs=texts.archive_paragraphs(
-                        locale, project.name, str(path.resolve()), attach
-                    ),
+            payload=ArchiveReady(
+                locale=locale,
+                subject=texts.archive_subject(locale, project.name),
+                paragraphs=tuple(
+                    texts.archive_paragraphs(locale, project.name, str(path.resolve()), attach)
                 ),
-                "path": str(path.resolve()),
-                "attach": attach,
-            },
+                path=str(path.resolve()),
+                attach=attach,
+            ),
             now=now,
         )
         log.info("project %s archived to %s (%d bytes)", project.name, path, size)

@@ -11,17 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from mailflow.domain.item_status import OPEN_STATUSES
-from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, Project
+from mailflow.tracker.models import ActionItem, Meeting, Project
+from mailflow.tracker.project_repo import (
+    ProjectTally,
+    item_tallies,
+    project_by_name,
+    projects_by_name,
+)
 
 
 def project_named(session: Session, name: str, *, coordinator: str, now: datetime) -> Project:
     """The project called ``name`` (case and spacing aside), made when new."""
     clean = " ".join(name.split())[:200]
-    found = session.scalar(select(Project).where(func.lower(Project.name) == clean.lower()))
+    found = project_by_name(session, clean)
     if found is not None:
         return found
     project = Project(
@@ -120,24 +124,10 @@ class ProjectStatus:
 
 def project_statuses(session: Session, today: date) -> list[ProjectStatus]:
     """Every project with its item counts: one grouped query, however many items there are."""
-    open_states = OPEN_STATUSES
-    is_open = ActionItem.status.in_(open_states)
-    rows = session.execute(
-        select(
-            ActionItem.project_id,
-            func.sum(case((is_open, 1), else_=0)),
-            func.sum(case((is_open & (ActionItem.due_date < today), 1), else_=0)),
-            func.sum(case((is_open & ActionItem.at_risk_since.is_not(None), 1), else_=0)),
-            func.sum(case((ActionItem.status == ItemStatus.AWAITING_ACCEPTANCE, 1), else_=0)),
-            func.sum(case((ActionItem.status == ItemStatus.DONE, 1), else_=0)),
-        )
-        .where(ActionItem.project_id.is_not(None))
-        .group_by(ActionItem.project_id)
-    ).all()
-    counts = {row[0]: tuple(int(n or 0) for n in row[1:]) for row in rows}
+    counts = item_tallies(session, today)
     found = []
-    for project in session.scalars(select(Project).order_by(Project.name)):
-        open_, overdue, at_risk, awaiting, done = counts.get(project.id, (0, 0, 0, 0, 0))
+    for project in projects_by_name(session):
+        tally = counts.get(project.id, ProjectTally())
         found.append(
             ProjectStatus(
                 project.name,
@@ -145,11 +135,11 @@ def project_statuses(session: Session, today: date) -> list[ProjectStatus]:
                 project.lead_department,
                 project.end_date,
                 project.closed_at is not None,
-                open_,
-                overdue,
-                at_risk,
-                awaiting,
-                done,
+                tally.open,
+                tally.overdue,
+                tally.at_risk,
+                tally.awaiting,
+                tally.done,
             )
         )
     return found

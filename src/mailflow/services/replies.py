@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
 from mailflow.domain.tokens import token_of, verify
-from mailflow.outbound import answer_texts as texts
-from mailflow.outbound import outbox
-from mailflow.outbound.answer import answer_payload
-from mailflow.outbound.answer_texts import re_subject
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.answers import answer_texts as texts
+from mailflow.outbound.kinds.answers.answer import answer_payload
+from mailflow.outbound.kinds.answers.answer_texts import re_subject
 from mailflow.services.readers import reader
-from mailflow.tracker.models import InboundMessage, Meeting, OutboxRow
+from mailflow.tracker import mail_log_repo, meeting_repo
+from mailflow.tracker.models import Meeting
 
 _ID = r"<[^<>\s]+>"
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 class ReceivedMail(Protocol):
     """What the services read of an inbound mail: its headers.
 
-    :class:`~mailflow.inbound.mail.InboundMail` is one. The services name only this, so they
+    :class:`~mailflow.inbound.reading.mail.InboundMail` is one. The services name only this, so they
     never import the inbound layer, which calls them (``docs/architecture.md``)."""
 
     @property
@@ -56,25 +56,10 @@ class Target:
     replied_kind: str | None = None  # the outbox kind of the mail being answered, when known
 
 
-# Built once: every reply runs these, and building a statement costs more than running it.
-_KIND_BY_MESSAGE_ID = select(OutboxRow.message_id, OutboxRow.kind).where(
-    OutboxRow.message_id.in_(bindparam("ids", expanding=True))
-)
-_MEETING_BY_MESSAGE_ID = select(OutboxRow.message_id, OutboxRow.meeting_id, OutboxRow.kind).where(
-    OutboxRow.message_id.in_(bindparam("ids", expanding=True)), OutboxRow.meeting_id.is_not(None)
-)
-_MEETING_BY_THREAD_ROOT = select(Meeting).where(
-    Meeting.thread_root.in_(bindparam("ids", expanding=True))
-)
-
-
 def _replied_kind(session: Session, ids: list[str]) -> str | None:
     if not ids:
         return None
-    rows = sorted(
-        session.execute(_KIND_BY_MESSAGE_ID, {"ids": ids}).all(),
-        key=lambda row: ids.index(str(row.message_id)),
-    )
+    rows = mail_log_repo.sent_with_ids(session, ids)
     return rows[0].kind if rows else None
 
 
@@ -107,15 +92,12 @@ def resolve_target(session: Session, mail: ReceivedMail, config: Config) -> Targ
     ids = _message_ids(mail)
     if ids:
         # The mail answered directly (In-Reply-To, then the newest reference) decides.
-        rows = sorted(
-            session.execute(_MEETING_BY_MESSAGE_ID, {"ids": ids}).all(),
-            key=lambda row: ids.index(str(row.message_id)),
-        )
+        rows = mail_log_repo.sent_about_meetings(session, ids)
         replied = rows[0] if rows else None
         meeting = (
             session.get(Meeting, replied.meeting_id)
             if replied is not None
-            else session.scalar(_MEETING_BY_THREAD_ROOT, {"ids": ids})
+            else meeting_repo.meeting_by_thread_root(session, ids)
         )
         if meeting is not None:
             kind = replied.kind if replied is not None else None
@@ -186,7 +168,6 @@ def answer(
     outbox.enqueue_soon(
         session,
         key=key,
-        kind="answer",
         recipients=[to],
         payload=payload,
         now=now,
@@ -218,13 +199,9 @@ def in_a_loop(session: Session, mail: ReceivedMail, now: datetime) -> bool:
     mail's subject stem: a person's new mails, however many, are never taken for a loop."""
     if not mail.sender or _replied_kind(session, _message_ids(mail)) not in _ANSWER_KINDS:
         return False
-    subjects = session.scalars(
-        select(InboundMessage.subject)
-        .where(
-            InboundMessage.processed_at > now - LOOP_WINDOW, InboundMessage.sender == mail.sender
-        )
-        .limit(LOOP_MAILS * 4)
-    ).all()
+    subjects = mail_log_repo.recent_subjects(
+        session, mail.sender, since=now - LOOP_WINDOW, limit=LOOP_MAILS * 4
+    )
     stem = subject_stem(mail.subject)
     same = sum(1 for subject in subjects if subject_stem(subject) == stem)
     return same + 1 >= LOOP_MAILS
@@ -240,7 +217,6 @@ def _tell_organiser_of_loop(
     outbox.enqueue_soon(
         session,
         key=f"loop:{mail.sender}:{meeting_id}:{now:%Y-%m-%d}",
-        kind="answer",
         recipients=[meeting.organiser_email],
         payload=answer_payload(
             locale=locale,

@@ -15,23 +15,32 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
 from mailflow.domain.directory import Directory
-from mailflow.outbound.compose import RenderContext
-from mailflow.outbound.items_export import ItemRow
-from mailflow.outbound.official_minutes import (
+from mailflow.outbound.kinds.minutes.official_minutes import (
     official_minutes_payload,
     render_official_minutes_row,
 )
-from mailflow.outbound.templating import format_when
-from mailflow.services.items import OPEN
+from mailflow.outbound.kinds.minutes.official_minutes_data import OfficialMinutes
+from mailflow.outbound.rendering.compose import RenderContext
+from mailflow.outbound.rendering.items_export import ItemRow
+from mailflow.outbound.rendering.templating import format_when
 from mailflow.services.meetings import invite_spec
 from mailflow.services.minutes import latest_minutes, meeting_items
 from mailflow.services.minutes_mails import item_row
-from mailflow.tracker.models import ActionItem, Dispute, ItemHistory, ItemStatus, Meeting, Minutes
+from mailflow.tracker.item_repo import item_by_ref
+from mailflow.tracker.minutes_repo import disputes_of
+from mailflow.tracker.models import ActionItem, ItemHistory, ItemStatus, Meeting, Minutes
+from mailflow.tracker.report_repo import (
+    history_of_item,
+    items_matching,
+    meeting_by_any_uid,
+    meeting_titles,
+    meetings_by_start,
+    titles_of_meetings,
+)
 
 
 def find_meeting(session: Session, text: str) -> Meeting | list[Meeting]:
@@ -43,9 +52,7 @@ def find_meeting(session: Session, text: str) -> Meeting | list[Meeting]:
     wanted = text.strip()
     if not wanted:
         return []
-    by_uid = session.scalar(
-        select(Meeting).where(or_(Meeting.uid == wanted, Meeting.invite_uid == wanted))
-    )
+    by_uid = meeting_by_any_uid(session, wanted)
     if by_uid is not None:
         return by_uid
     if wanted.isascii() and wanted.isdigit():
@@ -55,16 +62,12 @@ def find_meeting(session: Session, text: str) -> Meeting | list[Meeting]:
     # Titles are matched in Python: SQLite's lower() folds ASCII only, and casefold() is right
     # for every script. Only ids and titles are read, which stays cheap for years of meetings.
     folded = wanted.casefold()
-    titles = session.execute(select(Meeting.id, Meeting.title)).all()
+    titles = meeting_titles(session)
     ids = [row.id for row in titles if folded in row.title.casefold()]
     exact = [row.id for row in titles if row.title.casefold().strip() == folded]
     if len(exact) == 1 and len(ids) > 1:
         ids = exact
-    matches = list(
-        session.scalars(
-            select(Meeting).where(Meeting.id.in_(ids)).order_by(Meeting.starts_at, Meeting.id)
-        )
-    )
+    matches = meetings_by_start(session, ids)
     return matches[0] if len(matches) == 1 else matches
 
 
@@ -189,11 +192,7 @@ def minutes_markdown(session: Session, meeting: Meeting, directory: Directory) -
         ]
     else:
         out.append("(none)")
-    disputes = list(
-        session.scalars(
-            select(Dispute).where(Dispute.meeting_id == meeting.id).order_by(Dispute.id)
-        )
-    )
+    disputes = sorted(disputes_of(session, meeting.id), key=lambda d: d.id)
     if disputes:
         out += ["", "## Disputes", "", "| Question | Owner | Due | Status |", "|---|---|---|---|"]
         out += [
@@ -231,8 +230,11 @@ def minutes_html(session: Session, meeting: Meeting, config: Config, *, now: dat
         timezone=meeting.tzid,
     )
     # The renderer builds a whole mail for a recipient; the bot's own address greets nobody.
+    # The payload is read back as the outbox stores it, so the page is what the mail shows.
     message = render_official_minutes_row(
-        RenderContext(config, now), [config.mail.bot_address], payload
+        RenderContext(config, now),
+        [config.mail.bot_address],
+        OfficialMinutes.from_json(payload.to_json()),
     )
     body = message.get_body(preferencelist=("html",))
     if body is None:  # pragma: no cover - the renderer always adds an HTML alternative
@@ -252,23 +254,19 @@ def list_items(
 
     ``overdue_on`` keeps the open items (not done, not cancelled) due before that day.
     """
-    query = select(ActionItem)
-    if owner:
-        query = query.where(func.lower(ActionItem.owner_email) == owner.strip().lower())
-    if status is not None:
-        query = query.where(ActionItem.status == status)
-    if overdue_on is not None:
-        query = query.where(ActionItem.due_date < overdue_on, ActionItem.status.in_(OPEN))
-    if department:
-        query = query.where(func.lower(ActionItem.department) == department.strip().lower())
-    return list(session.scalars(query.order_by(ActionItem.id)))
+    return items_matching(
+        session,
+        owner=owner.strip().lower() if owner else None,
+        status=status,
+        overdue_on=overdue_on,
+        department=department.strip().lower() if department else None,
+    )
 
 
 def item_rows(session: Session, items: Sequence[ActionItem], directory: Directory) -> list[ItemRow]:
     """The items as export rows, each with its owner's name and its meeting's title."""
     ids = {item.meeting_id for item in items if item.meeting_id is not None}
-    rows = session.execute(select(Meeting.id, Meeting.title).where(Meeting.id.in_(ids)))
-    titles = {meeting_id: title for meeting_id, title in rows}
+    titles = titles_of_meetings(session, ids)
     return [item_row(item, directory, titles.get(item.meeting_id or 0, "")) for item in items]
 
 
@@ -295,10 +293,7 @@ HISTORY_WORDS = {
 
 def item_with_history(session: Session, ref: str) -> tuple[ActionItem, list[ItemHistory]] | None:
     """The item known as ``ref`` (case aside) and its whole history, oldest first; None if none."""
-    item = session.scalar(select(ActionItem).where(ActionItem.ref == ref.strip().upper()))
+    item = item_by_ref(session, ref.strip().upper())
     if item is None:
         return None
-    rows = session.scalars(
-        select(ItemHistory).where(ItemHistory.item_id == item.id).order_by(ItemHistory.id)
-    ).all()
-    return item, list(rows)
+    return item, history_of_item(session, item.id)

@@ -13,32 +13,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
 from mailflow.domain.business_calendar import BusinessCalendar
-from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.domain.quiet_hours import next_send_time
 from mailflow.domain.request_clock import reminder_due
-from mailflow.outbound.request_texts import waited_label
+from mailflow.outbound.kinds.answers.request_texts import waited_label
 from mailflow.services.item_history import history
 from mailflow.services.preferences import opted_out
 from mailflow.services.readers import reader
 from mailflow.services.requests import REQUEST_KIND, send_to_owner
-from mailflow.tracker.models import ActionItem, ItemHistory
-
-_OPEN = OPEN_STATUSES
+from mailflow.tracker.models import ActionItem
+from mailflow.tracker.request_repo import steps_of_item, unconfirmed_open_items
 
 
 def _assignment(session: Session, item: ActionItem) -> tuple[datetime, bool]:
     """When the request reached its current owner (created, or its last REASSIGN), and whether
     that owner has done anything with it since (any change or note written by them)."""
-    rows = session.execute(
-        select(ItemHistory.at, ItemHistory.kind, ItemHistory.actor)
-        .where(ItemHistory.item_id == item.id)
-        .order_by(ItemHistory.id)
-    ).all()
+    rows = steps_of_item(session, item.id)
     starts = [i for i, row in enumerate(rows) if row.kind in ("created", "reassigned")]
     if not starts:
         return item.created_at, False
@@ -51,15 +44,7 @@ def plan_request_reminders(session: Session, now: datetime, config: Config) -> i
     settings = config.schedule
     calendar = BusinessCalendar(settings.calendar)
     quiet = opted_out(session)
-    waiting = session.scalars(
-        select(ActionItem)
-        .where(
-            ActionItem.kind == REQUEST_KIND,
-            ActionItem.status.in_(_OPEN),
-            ActionItem.confirmed_at.is_(None),
-        )
-        .order_by(ActionItem.id)
-    ).all()
+    waiting = unconfirmed_open_items(session, REQUEST_KIND)
     created = 0
     for item in waiting:
         assigned, answered = _assignment(session, item)

@@ -12,26 +12,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Final
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
 from mailflow.domain.collab_request import CollabRequest
-from mailflow.outbound import outbox
-from mailflow.outbound import request_texts as texts
-from mailflow.outbound.answer import answer_payload
-from mailflow.outbound.compose import thread_root_id
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.answers import request_texts as texts
+from mailflow.outbound.kinds.answers.answer import answer_payload
+from mailflow.outbound.rendering.compose import thread_root_id
 from mailflow.services.item_history import history
 from mailflow.services.projects import project_named
 from mailflow.services.readers import directory_of, reader
 from mailflow.services.request_commands import RequestEvent
-from mailflow.tracker.models import ActionItem, ItemStatus, OutboxRow, Project
+from mailflow.tracker.models import ActionItem, ItemStatus, Project
 from mailflow.tracker.repo import allocate_item_ref
+from mailflow.tracker.request_repo import items_mailed_with
 
 REQUEST_KIND = "request"
 # The outbox kind of the mail that hands a request to its receiver (and of its reminders).
-ASSIGNMENT_KIND = "request_assignment"
+ASSIGNMENT_KIND: Final = "request_assignment"
 
 
 def name_of(config: Config, email: str) -> str:
@@ -109,9 +110,9 @@ def send_to_owner(
     return outbox.enqueue(
         session,
         key=key,
-        kind=ASSIGNMENT_KIND,
         recipients=[item.owner_email],
         payload=answer_payload(
+            kind=ASSIGNMENT_KIND,
             locale=locale,
             subject=texts.request_subject(locale, view, reminder=waited is not None),
             paragraphs=texts.request_to_owner(
@@ -148,7 +149,6 @@ def send_receipt(
     return outbox.enqueue(
         session,
         key=key,
-        kind="answer",
         recipients=[to],
         payload=answer_payload(
             locale=locale,
@@ -190,7 +190,6 @@ def tell_outcome(
         sent += outbox.enqueue(
             session,
             key=f"request-{verb}:{item.ref}:{to}:{source}",
-            kind="answer",
             recipients=[to],
             payload=answer_payload(
                 locale=locale,
@@ -213,11 +212,7 @@ def replied_request_ref(session: Session, message_ids: Sequence[str]) -> str | N
     prompt, an acceptance request — newest id first."""
     if not message_ids:
         return None
-    rows = session.execute(
-        select(OutboxRow.message_id, ActionItem.ref)
-        .join(ActionItem, ActionItem.id == OutboxRow.item_id)
-        .where(OutboxRow.message_id.in_(list(message_ids)), OutboxRow.kind.in_(ONE_ITEM_KINDS))
-    ).all()
+    rows = items_mailed_with(session, message_ids, ONE_ITEM_KINDS)
     if not rows:
         return None
     order = {mid: index for index, mid in enumerate(message_ids)}

@@ -13,30 +13,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from itertools import groupby
-from typing import Any
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
 from mailflow.domain.business_calendar import BusinessCalendar
 from mailflow.domain.directory import Directory, is_head
-from mailflow.domain.retro_counts import (
-    EVENT_FIELDS,
-    EVENT_KINDS,
-    Event,
-    ItemFacts,
-    Pack,
-    item_facts,
-)
-from mailflow.outbound import outbox
-from mailflow.outbound import retro_texts as texts
-from mailflow.outbound.answer import answer_payload
+from mailflow.domain.retro_counts import Event, ItemFacts, Pack, item_facts
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.kinds.projects import retro_texts as texts
+from mailflow.outbound.kinds.projects.retro_report import RetroReport, RetroRequest
 from mailflow.services.readers import directory_of, reader
-from mailflow.tracker.models import ActionItem, Attendee, ItemHistory, Meeting, Project
-
-_STREAM = {"yield_per": 2000}
+from mailflow.tracker.models import Project
+from mailflow.tracker.report_repo import RetroItem, people_of_project, retro_events, retro_items
 
 
 def retro_pack(session: Session, config: Config, project: Project, today: date) -> Pack:
@@ -45,37 +36,8 @@ def retro_pack(session: Session, config: Config, project: Project, today: date) 
     zone = config.schedule.timezone
     # Both streams are in item order, so they are merged like two sorted files: one item and
     # its history rows in memory at a time, however large the project.
-    rows = session.execute(
-        select(
-            ActionItem.id,
-            ActionItem.department,
-            ActionItem.owner_email,
-            ActionItem.kind,
-            ActionItem.status,
-            ActionItem.due_date,
-            ActionItem.rework_count,
-        )
-        .where(ActionItem.project_id == project.id)
-        .order_by(ActionItem.id)
-        .execution_options(**_STREAM)
-    )
-    events = session.execute(
-        select(
-            ItemHistory.item_id,
-            ItemHistory.kind,
-            ItemHistory.field,
-            ItemHistory.old_value,
-            ItemHistory.new_value,
-            ItemHistory.at,
-        )
-        .join(ActionItem, ActionItem.id == ItemHistory.item_id)
-        .where(
-            ActionItem.project_id == project.id,
-            or_(ItemHistory.kind.in_(EVENT_KINDS), ItemHistory.field.in_(EVENT_FIELDS)),
-        )
-        .order_by(ItemHistory.item_id, ItemHistory.id)
-        .execution_options(**_STREAM)
-    )
+    rows = retro_items(session, project.id)
+    events = retro_events(session, project.id)
     groups = groupby(events, key=lambda r: r.item_id)
     pending = next(groups, None)
     pack = Pack()
@@ -92,7 +54,7 @@ def retro_pack(session: Session, config: Config, project: Project, today: date) 
     return pack
 
 
-def _facts(row: Any, events: Iterable[Event], directory: Directory, zone: str) -> ItemFacts:
+def _facts(row: RetroItem, events: Iterable[Event], directory: Directory, zone: str) -> ItemFacts:
     department = row.department
     if not department:
         person = directory.by_email(row.owner_email)
@@ -115,30 +77,8 @@ def _aware(at: datetime) -> datetime:
 def participants(session: Session, project: Project) -> list[str]:
     """The coordinator, every organiser and attendee of its meetings, every item's owner and
     requester: sorted, lower-case, once each."""
-    meeting_ids = select(Meeting.id).where(Meeting.project_id == project.id)
     found = {project.coordinator_email.lower()}
-    found.update(
-        e.lower()
-        for e in session.scalars(
-            select(Meeting.organiser_email).where(Meeting.project_id == project.id).distinct()
-        )
-    )
-    found.update(
-        e.lower()
-        for e in session.scalars(
-            select(Attendee.email)
-            .where(Attendee.meeting_id.in_(meeting_ids), Attendee.removed_at.is_(None))
-            .distinct()
-        )
-    )
-    for owner, requester in session.execute(
-        select(ActionItem.owner_email, ActionItem.requester_email)
-        .where(ActionItem.project_id == project.id)
-        .distinct()
-    ):
-        found.add(owner.lower())
-        if requester:
-            found.add(requester.lower())
+    found.update(e.lower() for e in people_of_project(session, project.id))
     return sorted(e for e in found if e and "@" in e)
 
 
@@ -180,23 +120,22 @@ def plan_retrospective(
     created += outbox.enqueue(
         session,
         key=f"retro-request:{project.id}",
-        kind="retro_request",
         recipients=[coordinator],
-        payload={
-            **answer_payload(
-                locale=locale,
-                subject=texts.request_subject(locale, project.name),
-                paragraphs=texts.request_paragraphs(
+        payload=RetroRequest(
+            locale=locale,
+            subject=texts.request_subject(locale, project.name),
+            paragraphs=tuple(
+                texts.request_paragraphs(
                     locale,
                     project.name,
                     by.isoformat(),
                     config.mail.bot_address,
                     texts.why_closed(locale, closed_by, end),
-                ),
+                )
             ),
-            "draft": texts.draft(locale, project.name, by.isoformat(), coordinator, people),
+            draft=texts.draft(locale, project.name, by.isoformat(), coordinator, people),
             **_report_fields(project, pack, today),
-        },
+        ),
         now=now,
     )
     for email in sorted(set(people) | set(executives(config, people))):
@@ -204,32 +143,38 @@ def plan_retrospective(
         created += outbox.enqueue(
             session,
             key=f"retro-report:{project.id}:{email}",
-            kind="retro_report",
             recipients=[email],
-            payload={
-                **answer_payload(
-                    locale=locale,
-                    subject=texts.report_subject(locale, project.name),
-                    paragraphs=texts.report_paragraphs(
+            payload=RetroReport(
+                locale=locale,
+                subject=texts.report_subject(locale, project.name),
+                paragraphs=tuple(
+                    texts.report_paragraphs(
                         locale,
                         project.name,
                         pack.overall.items,
                         pack.overall.on_time,
                         pack.overall.late,
                         pack.overall.overdue,
-                    ),
+                    )
                 ),
                 **_report_fields(project, pack, today),
-            },
+            ),
             now=now,
         )
     return created
 
 
-def _report_fields(project: Project, pack: Pack, today: date) -> dict[str, object]:
+class _ReportFields(TypedDict):
+    project: str
+    coordinator: str
+    pack: Pack
+    prepared_on: str
+
+
+def _report_fields(project: Project, pack: Pack, today: date) -> _ReportFields:
     return {
         "project": project.name,
         "coordinator": project.coordinator_email,
-        "pack": pack.as_json(),
+        "pack": pack,
         "prepared_on": today.isoformat(),
     }

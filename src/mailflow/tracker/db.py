@@ -16,7 +16,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine as Engine  # re-exported: callers outside tracker/ name it
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import (
     DBAPIError,

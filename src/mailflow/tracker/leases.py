@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable, case, delete, or_, update
+from sqlalchemy import CursorResult, Executable, case, delete, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -80,6 +80,11 @@ def release(session: Session, name: str, holder: str) -> bool:
         .execution_options(synchronize_session=False)
     )
     return _rowcount(session, statement) == 1
+
+
+def holder_of(session: Session, name: str) -> str | None:
+    """Who holds lease ``name`` now (expired or not), or None when nobody took it."""
+    return session.scalar(select(Lease.holder).where(Lease.name == name))
 
 
 def _rowcount(session: Session, statement: Executable) -> int:

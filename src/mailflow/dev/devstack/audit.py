@@ -20,12 +20,13 @@ from datetime import UTC, datetime
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
-from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from mailflow.dev.devstack.stack import BOT, DOMAIN, MailStack
-from mailflow.outbound import outbox
-from mailflow.tracker.models import InboundMessage, Lease, OutboxRow, OutboxStatus
+from mailflow.outbound.delivery import outbox
+from mailflow.outbound.rendering.compose import PlainMessage
+from mailflow.tracker import leases, mail_log_repo
+from mailflow.tracker.db import Engine
 
 PEOPLE = tuple(f"{name}@{DOMAIN}" for name in ("alice", "bob", "carol", "exec"))
 _HEADERS = b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID IN-REPLY-TO SUBJECT)]"
@@ -67,9 +68,8 @@ def enqueue_messages(engine: Engine, tag: str, numbers: Iterable[int]) -> list[s
             outbox.enqueue(
                 session,
                 key=f"{tag}:out:{n}",
-                kind="message",
                 recipients=recipients,
-                payload={"subject": subject, "text": f"Row {n} of {tag}."},
+                payload=PlainMessage(subject, f"Row {n} of {tag}."),
                 now=now,
             )
             subjects.extend(f"{to} {subject}" for to in recipients)
@@ -200,21 +200,8 @@ def audit(
 ) -> Audit:
     """Compare the mailboxes and the database with what the workload put in."""
     with Session(engine) as session:
-        recorded = set(
-            session.scalars(
-                select(InboundMessage.message_key).where(
-                    InboundMessage.message_key.in_(inbound_ids)
-                )
-            )
-        )
-        unsent = {
-            str(status): count
-            for status, count in session.execute(
-                select(OutboxRow.status, func.count())
-                .where(OutboxRow.status != OutboxStatus.SENT)
-                .group_by(OutboxRow.status)
-            )
-        }
+        recorded = mail_log_repo.recorded_keys(session, inbound_ids)
+        unsent = mail_log_repo.outbox_by_status(session, unsent_only=True)
     left = [c for c in copies(stack, [BOT]) if c.message_id in set(inbound_ids)]
     processed = Counter(c.message_id for c in copies(stack, [BOT], processed_folder))
     received = copies(stack, PEOPLE)
@@ -252,12 +239,7 @@ class Progress:
 
 def progress(engine: Engine, lease: str = "mailbox:INBOX") -> Progress:
     with Session(engine) as session:
-        inbound = session.scalar(select(func.count()).select_from(InboundMessage)) or 0
-        statuses = {
-            str(status): count
-            for status, count in session.execute(
-                select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
-            )
-        }
-        holder = session.scalar(select(Lease.holder).where(Lease.name == lease))
+        inbound = mail_log_repo.inbound_total(session)
+        statuses = mail_log_repo.outbox_by_status(session)
+        holder = leases.holder_of(session, lease)
     return Progress(inbound, statuses, holder)
