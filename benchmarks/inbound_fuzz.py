@@ -24,13 +24,13 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fuzz_mail import corpus_mails, mutated  # noqa: E402
-from tests.integration.test_inbound_fuzz import OUTCOMES, fuzz_config  # noqa: E402
+from tests.fuzz_mail import corpus_mails, mutated
+from tests.integration.test_inbound_fuzz import OUTCOMES, fuzz_config
 
-from mailflow.clock import SteppingClock  # noqa: E402
-from mailflow.inbound.pipeline import InboundPipeline  # noqa: E402
-from mailflow.inbound.reading.archive import ArchiveMailbox  # noqa: E402
-from mailflow.tracker.models import InboundMessage  # noqa: E402
+from mailflow.clock import SteppingClock
+from mailflow.inbound.pipeline import InboundPipeline
+from mailflow.inbound.reading.archive import ArchiveMailbox
+from mailflow.tracker.models import InboundMessage
 
 
 def run(backend: str, archive_path: Path, count: int) -> dict[str, object]:

@@ -2,8 +2,8 @@
 
 Reads the labelled set ``tests/data/minutes_mail`` (or the folder given): every ``ID.eml`` with
 its ``ID.json`` (format in that folder's README). Each raw message goes through what the inbound
-path runs — :func:`mailflow.inbound.understanding.minutes_source.read_source` (new text, HTML tables as rows,
-attachments) and :func:`mailflow.domain.minutes_parser.parse_minutes` with the folder's
+path runs — :func:`mailflow.inbound.understanding.minutes_source.read_source` (new text, HTML tables
+as rows, attachments) and :func:`mailflow.domain.minutes_parser.parse_minutes` with the folder's
 ``people.json`` and China's business calendar, the meeting starting at the label's
 ``meeting_start``.
 
@@ -37,9 +37,9 @@ from mailflow.domain.business_calendar import BusinessCalendar
 from mailflow.domain.directory import Directory
 from mailflow.domain.minutes import ActionSpec, MinutesDoc
 from mailflow.domain.minutes_parser import parse_minutes
-from mailflow.domain.script import simplified
 from mailflow.inbound.reading.mail import InboundMail
 from mailflow.inbound.understanding.minutes_source import read_source
+from mailflow.text_forms import simplified
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "minutes_mail"

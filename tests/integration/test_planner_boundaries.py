@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from mailflow.config.schema import Config
 from mailflow.errors import TransientStorageError
 from mailflow.planning import PLANNERS, Planner
+from mailflow.services import followups
 from mailflow.services.projects import project_named
+from mailflow.tracker import item_repo
 from mailflow.tracker.models import Project
 from mailflow.tracker.transactions import Retry
 from tests.conftest import SteppingClock
@@ -57,6 +59,59 @@ def test_a_failing_planner_is_isolated(
     with caplog.at_level(logging.INFO, logger="mailflow.plan"):
         planner.plan()
     assert "planner broken works again" in caplog.text
+
+
+def test_planners_sharing_a_transaction_keep_their_own_boundaries(
+    app_config: Config,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The follow-up planners run in one transaction, each in a savepoint: a planner that fails
+    # there loses its own writes only; the one before it and the one after it still commit.
+    def before(session: Session, now: datetime, config: Config) -> int:
+        project_named(session, "kept-before", coordinator="x@example.test", now=now)
+        return 1
+
+    def broken(session: Session, now: datetime, config: Config) -> int:
+        project_named(session, "rolled-back", coordinator="x@example.test", now=now)
+        raise ValueError("a bug in one planner")
+
+    def after(session: Session, now: datetime, config: Config) -> int:
+        project_named(session, "kept-after", coordinator="x@example.test", now=now)
+        return 2
+
+    together = (("before", before), ("broken", broken), ("after", after))
+    monkeypatch.setattr("mailflow.planning.PLANNERS", [together])
+    planner = Planner(app_config, session_factory, clock)
+    assert planner.plan() == {"before": 1, "after": 2}
+    assert planner.failed == {"broken": 1}
+    with session_factory() as session:
+        names = sorted(p.name for p in session.scalars(select(Project)))
+    assert names == ["kept-after", "kept-before"]
+
+
+def test_the_follow_up_planners_share_one_read_of_the_open_items(
+    app_config: Config,
+    session_factory: sessionmaker[Session],
+    clock: SteppingClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reads: list[int] = []
+    real = item_repo.item_facts
+
+    def counted(session: Session, statuses: object) -> list[item_repo.ItemFacts]:
+        reads.append(1)
+        return real(session, followups.OPEN)
+
+    monkeypatch.setattr(item_repo, "item_facts", counted)
+    Planner(app_config, session_factory, clock).plan()
+    assert len(reads) == 1  # reminders, weekly and escalations: one read in their transaction
+    with session_factory() as session, session.begin():
+        followups.open_items(session)
+    with session_factory() as session, session.begin():
+        followups.open_items(session)
+    assert len(reads) == 3  # a new transaction reads afresh
 
 
 def test_an_unreachable_database_fails_the_pass(

@@ -1,6 +1,6 @@
 """Replies written in Traditional Chinese, as in Taiwan: RSVPs, item commands, PUBLISH, DETAILS.
 
-Keywords are matched in Simplified (``mailflow.domain.script.simplified``); what people wrote
+Keywords are matched in Simplified (``mailflow.text_forms.simplified``); what people wrote
 after them (a comment, a reason, a name) comes back as they wrote it.
 """
 

@@ -284,7 +284,7 @@ class WebSettings:
     host: Annotated[str, Text] = "127.0.0.1"
     port: Annotated[int, between(1, 65535)] = 8080
     # Signs the board's links and sessions. Optional here: `mailflow web` refuses to start
-    # without it, the daemon does not need it.
+    # without it; without it the daemon's mails carry no links.
     secret_key: Annotated[Secret, secret()] = NO_SECRET
     # Lifetime of the signed links in mails.
     link_days: Annotated[int, between(1, 366)] = 30

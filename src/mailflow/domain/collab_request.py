@@ -43,7 +43,7 @@ from mailflow.domain.business_calendar import BusinessCalendar
 from mailflow.domain.directory import Directory, normalise
 from mailflow.domain.due_dates import parse_due
 from mailflow.domain.meeting_draft import Problem, department_members
-from mailflow.domain.script import simplified
+from mailflow.text_forms import simplified
 
 Urgency = Literal["urgent", "normal", "low"]
 Field = Literal["content", "requester", "receiver", "urgency", "due", "project"]

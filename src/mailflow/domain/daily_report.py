@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mailflow.domain.script import simplified
+from mailflow.text_forms import simplified
 
 _TODAY = (
     *("今日进展", "当日进展", "今天进展", "今日完成", "今天完成", "今日工作", "今日", "今天"),

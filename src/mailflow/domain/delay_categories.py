@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from mailflow.domain.script import simplified
+from mailflow.text_forms import simplified
 
 DelayCategory = Literal["resources", "scope", "external", "other"]
 CATEGORIES: tuple[DelayCategory, ...] = ("resources", "scope", "external", "other")

@@ -41,8 +41,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from mailflow.domain.business_calendar import BusinessCalendar
-from mailflow.domain.script import simplified
 from mailflow.domain.when import When, parse_when, zh_int
+from mailflow.text_forms import simplified
 
 _NUM = r"(\d+|[零〇一二两三四五六七八九十]+)"
 _LEAD = re.compile(

@@ -27,7 +27,7 @@ escalate   ``ESCALATE <reason>`` (an issue)      ``需升级 <原因>`` (``需�
 
 Traditional Chinese (``確認``, ``已完成``, ``進度 60%``, ``延期 下週三 廠商延遲``,
 ``負責人：王小明``, ``完成時間：3月20日 …``, ``備註 …``) is read through
-:func:`~mailflow.domain.script.simplified`, which keeps every character's position: keywords
+:func:`~mailflow.text_forms.simplified`, which keeps every character's position: keywords
 and dates are matched in Simplified, while a reason, a note or a name is kept as written.
 
 Everyday sentences must not become commands, so a keyword counts only at the start of a line and
@@ -71,7 +71,7 @@ from mailflow.domain.minutes import Problem
 from mailflow.domain.minutes_lines import clean, strip_prefix
 from mailflow.domain.owners import People, describe
 from mailflow.domain.problem_messages import problem
-from mailflow.domain.script import simplified
+from mailflow.text_forms import simplified
 
 Verb = Literal[
     "confirm",

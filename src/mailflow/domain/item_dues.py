@@ -17,7 +17,7 @@ from datetime import datetime
 
 from mailflow.domain.business_calendar import BusinessCalendar
 from mailflow.domain.due_dates import Due, fold, parse_due
-from mailflow.domain.script import simplified
+from mailflow.text_forms import simplified
 
 _ZH_DAY = (
     r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}"

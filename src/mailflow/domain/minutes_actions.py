@@ -42,7 +42,7 @@ from mailflow.domain.minutes import ActionSpec, Problem
 from mailflow.domain.minutes_cues import OwnerCue, find_cue
 from mailflow.domain.owners import Named, People, describe
 from mailflow.domain.problem_messages import is_chinese, problem
-from mailflow.domain.script import simplified
+from mailflow.text_forms import simplified
 
 _PARTS = re.compile(r"\s*[;；|｜]\s*|\s+[—–-]{1,2}\s+|\s*——\s*")
 _LABEL = re.compile(

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from mailflow.domain.owners import Named, People
-from mailflow.domain.script import simplified
+from mailflow.text_forms import simplified
 
 # The common Chinese surnames: an unknown name is looked for only where one starts.
 SURNAMES = (

@@ -4,7 +4,7 @@ Pure. The collaboration guides ask the minutes to list open disputes, issues and
 owner and a status (进行中 → 已解决, or 需升级 to the executive). People write them three ways:
 
 - a keyword line — ``DISPUTE:`` / ``ISSUE:`` / ``RISK:`` / ``争议：`` / ``问题：`` / ``风险：`` (and
-  ``爭議：`` / ``風險：``, read through :func:`~mailflow.domain.script.simplified`) — or a line
+  ``爭議：`` / ``風險：``, read through :func:`~mailflow.text_forms.simplified`) — or a line
   under a heading such as 遗留问题 / 问题与风险 / Open issues / Risks: those are ``dispute``
   entries of :mod:`mailflow.domain.minutes_lines`;
 - a row of an action table whose type column (类型/类别/Type/Category) says 问题/风险/争议/
@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 from mailflow.domain.minutes_actions import ParsedItem
 from mailflow.domain.problem_messages import is_chinese
-from mailflow.domain.script import simplified
+from mailflow.text_forms import simplified
 
 # What a type cell says when the row is an issue or a risk (Simplified, case-folded).
 ISSUE_TYPES = frozenset(

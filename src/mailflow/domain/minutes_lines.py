@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mailflow.domain.minutes_tables import Table, find_tables
-from mailflow.domain.script import simplified
+from mailflow.text_forms import simplified
 
 Kind = Literal[
     "decision", "action", "dispute", "next", "attendees", "info", "other", "text", "table"

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from difflib import SequenceMatcher
 
-from mailflow.domain.script import simplified
+from mailflow.text_forms import simplified
 
 ENOUGH = 1.0
 MARGIN = 0.3

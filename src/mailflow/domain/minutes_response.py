@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from mailflow.domain.script import simplified
+from mailflow.text_forms import simplified
 
 Verdict = Literal["confirm", "object"]
 

@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mailflow.domain.script import simplified
+from mailflow.text_forms import simplified
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "seq": ("序号", "编号", "#", "no", "no.", "s/n", "sn", "item no", "项次", "序"),

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from mailflow.config.schema import Person
 from mailflow.domain.directory import Directory, Resolution, department_words, normalise
 from mailflow.domain.problem_messages import is_chinese
-from mailflow.domain.script import simplified
+from mailflow.text_forms import simplified
 
 _MENTION = re.compile(r"@[^\s,，、;；:：()（）<>\[\]【】]+")
 _EMAIL = re.compile(r"<?(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")

@@ -4,7 +4,7 @@ Pure: text in (already trimmed of quotes and signature), commands out. A command
 the start of a line, optionally followed by free text (the RSVP comment). Longer keywords are
 tried first, so "不参加" is never read as "参加". Callers act on the first RSVP only.
 
-Traditional Chinese (參加, 不參加, 發布, 詳情) is read through :func:`~mailflow.domain.script.
+Traditional Chinese (參加, 不參加, 發布, 詳情) is read through :func:`~mailflow.text_forms.
 simplified`, which keeps every character's position, so the keyword lists hold Simplified words
 only, plus the few that Taiwan says differently (未定, 暫定, 不克出席, 回覆情形); what follows a
 keyword (a comment, a department) is taken from the text as written.
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from mailflow.domain.script import simplified
+from mailflow.text_forms import simplified
 
 Verb = Literal["rsvp", "status"]
 PartStat = Literal["ACCEPTED", "DECLINED", "TENTATIVE"]

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from mailflow.config.schema import Config
 from mailflow.domain.attached_file import File
 from mailflow.domain.business_calendar import calendar_for
+from mailflow.domain.readers import directory_of, reader
 from mailflow.outbound.delivery import outbox
 from mailflow.outbound.kinds.answers import answer_texts as texts
 from mailflow.outbound.kinds.answers.answer import answer_payload
 from mailflow.services.item_history import history
-from mailflow.services.readers import directory_of, reader
 from mailflow.tracker.due_work_repo import last_status_change_at
 from mailflow.tracker.item_repo import items_with_status
 from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, Project

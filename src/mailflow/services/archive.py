@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
 from mailflow.domain.directory import Directory
+from mailflow.domain.readers import directory_of, reader
 from mailflow.outbound.kinds.minutes.minutes_parts import status_label
 from mailflow.outbound.kinds.projects.retro_report import report_page
 from mailflow.outbound.kinds.projects.retro_texts import labels
@@ -40,7 +41,6 @@ from mailflow.outbound.rendering.items_export import items_csv
 from mailflow.outbound.rendering.items_ics_stream import ICS_TAIL, ics_head, vtodo_lines
 from mailflow.outbound.rendering.templating import format_when, wording
 from mailflow.services.minutes_mails import item_row
-from mailflow.services.readers import directory_of, reader
 from mailflow.services.retrospective import retro_pack
 from mailflow.tracker.archive_repo import (
     HistoryLine,

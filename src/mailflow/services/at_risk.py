@@ -22,11 +22,11 @@ from mailflow.domain.at_risk import BusinessDays, Risk, assess
 from mailflow.domain.business_calendar import calendar_for
 from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.domain.quiet_hours import next_send_time
+from mailflow.domain.readers import directory_of, reader
 from mailflow.outbound.delivery import outbox
 from mailflow.outbound.kinds.answers import risk_texts as texts
 from mailflow.outbound.kinds.answers.answer import answer_payload
 from mailflow.services.item_history import history
-from mailflow.services.readers import directory_of, reader
 from mailflow.tracker.due_work_repo import RiskFacts, at_risk_candidates
 from mailflow.tracker.item_repo import items_by_id
 from mailflow.tracker.models import ActionItem, Meeting, Project

@@ -23,12 +23,12 @@ from mailflow.config.schema import Config
 from mailflow.domain.business_calendar import calendar_for
 from mailflow.domain.daily_report import DailyEntry
 from mailflow.domain.item_status import OPEN_STATUSES
+from mailflow.domain.readers import reader
 from mailflow.outbound.delivery import outbox
 from mailflow.outbound.kinds.answers import daily_texts as texts
 from mailflow.outbound.kinds.answers.answer import answer_payload
 from mailflow.services.item_history import history
 from mailflow.services.preferences import opted_out
-from mailflow.services.readers import reader
 from mailflow.tracker.due_work_repo import open_items_of_projects
 from mailflow.tracker.item_repo import item_by_ref, items_of_owner
 from mailflow.tracker.mail_log_repo import queued_keys

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from mailflow.config.schema import WEEKDAYS, Config, Person
 from mailflow.domain.directory import Directory
 from mailflow.domain.item_status import OPEN_STATUSES
+from mailflow.domain.readers import directory_of, reader
 from mailflow.outbound.delivery import outbox
 from mailflow.outbound.kinds.digest.digest_data import (
     Decision,
@@ -34,7 +35,6 @@ from mailflow.outbound.rendering.items_export import ItemRow
 from mailflow.services.minutes import latest_minutes
 from mailflow.services.minutes_mails import item_row
 from mailflow.services.preferences import opted_out
-from mailflow.services.readers import directory_of, reader
 from mailflow.tracker.digest_repo import (
     daily_reports_since,
     every_decision,

@@ -18,13 +18,13 @@ from mailflow.config.schema import Config
 from mailflow.domain.business_calendar import calendar_for
 from mailflow.domain.escalation import escalations
 from mailflow.domain.quiet_hours import next_send_time
+from mailflow.domain.readers import directory_of, reader
 from mailflow.outbound.delivery import outbox
 from mailflow.outbound.kinds.items.escalation_mail import Sent, escalation_payload
 from mailflow.services.followups import item_states, loaded, open_items, sent_keys
 from mailflow.services.item_history import history
 from mailflow.services.minutes_mails import item_row
 from mailflow.services.notices import meeting_reply_address
-from mailflow.services.readers import directory_of, reader
 from mailflow.tracker import meeting_repo
 from mailflow.tracker.models import ActionItem, ItemHistory
 

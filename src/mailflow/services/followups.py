@@ -31,6 +31,7 @@ from mailflow.domain.followups import (
 )
 from mailflow.domain.item_status import OPEN_STATUSES
 from mailflow.domain.quiet_hours import next_send_time
+from mailflow.domain.readers import directory_of, reader
 from mailflow.outbound.delivery import outbox
 from mailflow.outbound.kinds.items.followup_mail import (
     item_reminder_payload,
@@ -42,7 +43,6 @@ from mailflow.outbound.rendering.items_export import ItemRow
 from mailflow.services.item_history import history
 from mailflow.services.minutes_mails import item_row
 from mailflow.services.preferences import opted_out
-from mailflow.services.readers import directory_of, reader
 from mailflow.services.request_reminders import plan_request_reminders
 from mailflow.tracker import item_repo, mail_log_repo
 from mailflow.tracker.item_repo import ItemFacts
@@ -51,9 +51,24 @@ from mailflow.tracker.models import ActionItem
 OPEN = OPEN_STATUSES
 
 
+_OPEN_ITEMS = "mailflow.open_item_facts"
+
+
 def open_items(session: Session) -> list[ItemFacts]:
-    """The facts of every open item: plain columns, nothing loaded (see :class:`ItemFacts`)."""
-    return item_repo.item_facts(session, OPEN)
+    """The facts of every open item: plain columns, nothing loaded (see :class:`ItemFacts`).
+
+    Read once per transaction: the follow-up planners share one (``planning``). What they change
+    of an item (its history, an escalation level reaching 1) is not what the later ones judge by:
+    the weekly request reads owners and last updates, escalations start at level 2 and read what
+    was sent from the history afresh.
+    """
+    transaction = session.get_transaction()
+    kept = session.info.get(_OPEN_ITEMS)
+    if kept is not None and transaction is not None and kept[0] is transaction:
+        return list(kept[1])
+    facts = item_repo.item_facts(session, OPEN)
+    session.info[_OPEN_ITEMS] = (transaction, tuple(facts))
+    return facts
 
 
 def item_state(facts: ItemFacts, executive: str | None, tz: str) -> ItemState:

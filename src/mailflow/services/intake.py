@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from mailflow.config.schema import Config
 from mailflow.domain.meeting import AttendeeSpec, MeetingSpec
 from mailflow.domain.meeting_draft import MeetingDraft, Problem
+from mailflow.domain.readers import directory_of, reader
 from mailflow.domain.recurrence_limits import RecurrenceLimits, recurrence_problem
 from mailflow.domain.series import merge_events
 from mailflow.outbound.delivery import outbox
@@ -36,7 +37,6 @@ from mailflow.outbound.kinds.meetings.receipt import receipt_payload
 from mailflow.outbound.kinds.meetings.receipt_data import CalendarReply
 from mailflow.services.meetings import IntakeResult, apply_spec, find_by_invite_uid, find_meeting
 from mailflow.services.projects import link_meeting
-from mailflow.services.readers import directory_of, reader
 from mailflow.tracker.models import Meeting, MeetingSource, MeetingStatus
 
 SOURCE_NAMES = {MeetingSource.ITIP: "itip", MeetingSource.MAIL: "mail", MeetingSource.CLI: "cli"}

@@ -29,13 +29,13 @@ from mailflow.config.schema import Config
 from mailflow.domain.directory import Directory
 from mailflow.domain.item_commands import ItemCommand
 from mailflow.domain.problem_messages import is_chinese
+from mailflow.domain.readers import directory_of
 from mailflow.outbound.delivery import outbox
 from mailflow.outbound.kinds.answers import issue_texts as texts
 from mailflow.outbound.kinds.answers.answer import answer_payload
 from mailflow.outbound.kinds.minutes.minutes_parts import format_day
 from mailflow.services.issue_items import ISSUE, is_issue
 from mailflow.services.item_history import history
-from mailflow.services.readers import directory_of
 from mailflow.services.replies import ReceivedMail, answer, locale_of
 from mailflow.tracker.models import ActionItem, ItemStatus, Meeting
 

@@ -20,6 +20,7 @@ from mailflow.config.schema import Config
 from mailflow.domain.directory import Directory
 from mailflow.domain.meeting import AttendeeSpec
 from mailflow.domain.minutes import MinutesDoc
+from mailflow.domain.readers import directory_of, reader
 from mailflow.outbound.delivery import outbox
 from mailflow.outbound.kinds.items.items_mail import item_assignment_payload
 from mailflow.outbound.kinds.minutes.minutes_mail import (
@@ -33,7 +34,6 @@ from mailflow.services.issue_items import is_issue, unowned_problems
 from mailflow.services.meetings import invite_spec
 from mailflow.services.minutes import MinutesResult, latest_minutes
 from mailflow.services.notices import meeting_reply_address
-from mailflow.services.readers import directory_of, reader
 from mailflow.tracker import item_repo, meeting_repo
 from mailflow.tracker.models import ActionItem, Meeting, MeetingStatus
 

@@ -32,11 +32,11 @@ from mailflow.domain.business_calendar import BusinessCalendar, calendar_for
 from mailflow.domain.directory import Directory
 from mailflow.domain.meeting import AttendeeSpec, MeetingSpec
 from mailflow.domain.notice_timing import due_notices
+from mailflow.domain.readers import directory_of
 from mailflow.domain.tokens import reply_address, sign
 from mailflow.outbound.delivery import outbox
 from mailflow.outbound.kinds.meetings.notice_mail import notice_payload
 from mailflow.services.meetings import invite_spec, revision_spec
-from mailflow.services.readers import directory_of
 from mailflow.tracker import meeting_repo
 from mailflow.tracker.models import Attendee, Meeting, MeetingStatus
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mailflow.config.schema import Config
 from mailflow.domain.meeting import MeetingSpec
+from mailflow.domain.readers import directory_of
 from mailflow.outbound.kinds.meetings.notice_mail import (
     NoticePayload,
     notice_payload,
@@ -21,7 +22,6 @@ from mailflow.outbound.kinds.meetings.notice_mail import (
 )
 from mailflow.outbound.rendering.compose import RenderContext, new_message_id, thread_root_id
 from mailflow.services.intake import with_chair, without_bot
-from mailflow.services.readers import directory_of
 
 
 def preview_notices(config: Config, spec: MeetingSpec, now: datetime) -> list[EmailMessage]:

@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
+from mailflow.domain.readers import reader
 from mailflow.outbound.delivery import outbox
 from mailflow.outbound.kinds.projects import retro_texts as texts
 from mailflow.outbound.kinds.projects.retro_report import ArchiveReady
 from mailflow.outbound.rendering.archive_writer import archive_root
 from mailflow.services.archive import write_archive
-from mailflow.services.readers import reader
 from mailflow.services.retrospective import plan_retrospective
 from mailflow.tracker.models import Project
 from mailflow.tracker.project_repo import (

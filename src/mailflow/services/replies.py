@@ -17,12 +17,12 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
+from mailflow.domain.readers import reader
 from mailflow.domain.tokens import token_of, verify
 from mailflow.outbound.delivery import outbox
 from mailflow.outbound.kinds.answers import answer_texts as texts
 from mailflow.outbound.kinds.answers.answer import answer_payload
 from mailflow.outbound.kinds.answers.answer_texts import re_subject
-from mailflow.services.readers import reader
 from mailflow.tracker import mail_log_repo, meeting_repo
 from mailflow.tracker.models import Meeting
 

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 from mailflow.config.schema import Config
 from mailflow.domain.business_calendar import BusinessCalendar
 from mailflow.domain.quiet_hours import next_send_time
+from mailflow.domain.readers import reader
 from mailflow.domain.request_clock import reminder_due
 from mailflow.outbound.kinds.answers.request_texts import waited_label
 from mailflow.services.item_history import history
 from mailflow.services.preferences import opted_out
-from mailflow.services.readers import reader
 from mailflow.services.requests import REQUEST_KIND, send_to_owner
 from mailflow.tracker.models import ActionItem
 from mailflow.tracker.request_repo import steps_of_item, unconfirmed_open_items

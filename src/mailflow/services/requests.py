@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 
 from mailflow.config.schema import Config
 from mailflow.domain.collab_request import CollabRequest
+from mailflow.domain.readers import directory_of, reader
 from mailflow.outbound.delivery import outbox
 from mailflow.outbound.kinds.answers import request_texts as texts
 from mailflow.outbound.kinds.answers.answer import answer_payload
 from mailflow.outbound.rendering.compose import thread_root_id
 from mailflow.services.item_history import history
 from mailflow.services.projects import project_named
-from mailflow.services.readers import directory_of, reader
 from mailflow.services.request_commands import RequestEvent
 from mailflow.tracker.models import ActionItem, ItemStatus, Project
 from mailflow.tracker.repo import allocate_item_ref

@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 from mailflow.config.schema import Config
 from mailflow.domain.business_calendar import BusinessCalendar
 from mailflow.domain.directory import Directory, is_head
+from mailflow.domain.readers import directory_of, reader
 from mailflow.domain.retro_counts import Event, ItemFacts, Pack, item_facts
 from mailflow.outbound.delivery import outbox
 from mailflow.outbound.kinds.projects import retro_texts as texts
 from mailflow.outbound.kinds.projects.retro_report import RetroReport, RetroRequest
-from mailflow.services.readers import directory_of, reader
 from mailflow.tracker.models import Project
 from mailflow.tracker.report_repo import RetroItem, people_of_project, retro_events, retro_items
 

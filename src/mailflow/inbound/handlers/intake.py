@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mailflow.domain.readers import directory_of, reader
 from mailflow.errors import MessageError
 from mailflow.inbound.handlers.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.reading.mail import InboundMail
@@ -10,7 +11,6 @@ from mailflow.inbound.understanding.itip import itip_of
 from mailflow.inbound.understanding.meeting_mail import parse_meeting_mail
 from mailflow.outbound.kinds.answers import answer_texts as texts
 from mailflow.services.intake import IntakeReport, take_draft, take_specs
-from mailflow.services.readers import directory_of, reader
 from mailflow.services.replies import answer, is_automatic, locale_of
 from mailflow.tracker import repo
 from mailflow.tracker.models import MeetingSource

@@ -18,6 +18,7 @@ from mailflow.domain.minutes import Problem as MinutesProblem
 from mailflow.domain.minutes_match import Candidate, Mail, choose
 from mailflow.domain.minutes_parser import parse_minutes
 from mailflow.domain.minutes_response import MinutesResponse
+from mailflow.domain.readers import directory_of
 from mailflow.inbound.handlers.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.reading.mail import InboundMail
 from mailflow.inbound.understanding.classify import Classification
@@ -37,7 +38,6 @@ from mailflow.services.minutes import (
     publish_held,
 )
 from mailflow.services.minutes_mails import announce_minutes, assign, item_row
-from mailflow.services.readers import directory_of
 from mailflow.services.replies import answer, is_automatic, locale_of
 from mailflow.services.requests import announce as announce_requests
 from mailflow.tracker import meeting_repo, repo

@@ -9,6 +9,7 @@ answered once with the reason.
 from __future__ import annotations
 
 from mailflow.domain.minutes_response import minutes_response
+from mailflow.domain.readers import directory_of
 from mailflow.domain.reply_commands import (
     details_request,
     parse_commands,
@@ -42,7 +43,6 @@ from mailflow.outbound.kinds.answers.answer import answer_payload
 from mailflow.services.digests import details_payload
 from mailflow.services.notices import resend_invitation
 from mailflow.services.preferences import heard_from, stop_reminders
-from mailflow.services.readers import directory_of
 from mailflow.services.replies import answer, is_automatic, locale_of, resolve_target
 from mailflow.services.rsvp import meeting_for_uid, record_rsvp, summary
 from mailflow.tracker import repo

@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 from mailflow.domain.business_calendar import calendar_for
 from mailflow.domain.collab_request import CollabRequest, parse_request
 from mailflow.domain.meeting_draft import Problem
+from mailflow.domain.readers import directory_of, reader
 from mailflow.inbound.handlers.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.reading.mail import InboundMail
 from mailflow.inbound.understanding.classify import Classification
 from mailflow.inbound.understanding.request_mail import request_text
-from mailflow.services.readers import directory_of, reader
 from mailflow.services.replies import is_automatic
 from mailflow.services.requests import (
     create_request,

@@ -174,7 +174,9 @@ class OutboxFlusher:
                 ready.append(
                     Claimed(row.id, row.kind, recipients, message_id, row.meeting_id, row.item_id)
                 )
-                payloads.append(ToRender(row.kind, recipients, dict(row.payload), message_id))
+                payloads.append(
+                    ToRender(row.kind, recipients, dict(row.payload), message_id, row.meeting_id)
+                )
             outbox.record_message_ids(session, chosen)
         return _Batch(now, ready, self._renderer.submit(now, payloads))
 

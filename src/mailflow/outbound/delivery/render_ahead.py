@@ -11,7 +11,7 @@ daemon, with the same result.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from mailflow.adapters.smtp import Wire, wire
@@ -30,6 +30,7 @@ class ToRender:
     recipients: list[str]
     payload: JSONObject  # as the row stores it: read and checked by the kind's payload class
     message_id: str
+    meeting_id: int | None = None  # the row's meeting: its board link
 
 
 # A row rendered for the wire, or why it cannot be rendered (a RenderError's message).
@@ -42,7 +43,8 @@ def render_rows(rows: Sequence[ToRender], config: Config, now: datetime) -> list
     done: list[Rendered] = []
     for row in rows:
         try:
-            msg = render(ctx, row.kind, row.recipients, row.payload)
+            row_ctx = replace(ctx, meeting_id=row.meeting_id) if row.meeting_id else ctx
+            msg = render(row_ctx, row.kind, row.recipients, row.payload)
         except RenderError as exc:
             done.append(str(exc))
             continue

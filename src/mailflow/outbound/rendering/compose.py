@@ -38,6 +38,9 @@ class RenderError(MailflowError):
 class RenderContext:
     config: Config
     now: datetime
+    # The meeting of the outbox row being rendered (its ``meeting_id``), for the link to its
+    # page on the board; None when the row names none.
+    meeting_id: int | None = None
 
 
 # Every Message-ID mailflow writes ends in ".mailflow@<domain>", so a reply to any of them is

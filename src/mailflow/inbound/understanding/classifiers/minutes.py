@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
-from mailflow.domain.script import simplified
 from mailflow.inbound.reading.mail import InboundMail
 from mailflow.inbound.understanding.classification import Classification
+from mailflow.text_forms import simplified
 
 # Words that name minutes wherever they stand in a subject (after Traditional → Simplified).
 _SUBJECT = re.compile(

@@ -15,10 +15,10 @@ import re
 from mailflow.domain.item_dues import ZH_DEADLINE
 from mailflow.domain.minutes_lines import split_entries
 from mailflow.domain.minutes_tables import read_table
-from mailflow.domain.script import simplified
 from mailflow.inbound.reading.mail import InboundMail
 from mailflow.inbound.understanding.classification import Classification
 from mailflow.inbound.understanding.minutes_source import minutes_source
+from mailflow.text_forms import simplified
 
 _DEADLINE = ZH_DEADLINE
 _BY = re.compile(r"\b(?:by|due|before)\s+(?:mon|tue|wed|thu|fri|eod|eow|cob|next|end|\d)", re.I)

@@ -23,6 +23,7 @@ from mailflow.outbound.kinds.answers.answer_data import (
     RequestAssignment,
     table_of,
 )
+from mailflow.outbound.rendering.board_link import board_values, links_for
 from mailflow.outbound.rendering.compose import RenderContext, RenderError, base_message
 from mailflow.outbound.rendering.templating import environment, get_template
 
@@ -30,6 +31,8 @@ from mailflow.outbound.rendering.templating import environment, get_template
 AnswerKind = Literal[
     "answer", "acceptance_request", "at_risk_prompt", "daily_update", "request_assignment"
 ]
+# The answers that ask about an item get the reader's board link: the item is on their page.
+_LINKED = {AcceptanceRequest.KIND, AtRiskPrompt.KIND}
 _AS: dict[str, type[Answer]] = {
     kind.KIND: kind
     for kind in (Answer, AcceptanceRequest, AtRiskPrompt, DailyUpdate, RequestAssignment)
@@ -67,7 +70,9 @@ def render_answer_row(
     locale, subject, paragraphs = answer.locale, answer.subject, list(answer.paragraphs)
     env = environment(ctx.config.templates_dir)
     default = ctx.config.mail.default_locale
+    links = links_for(ctx, recipients) if answer.KIND in _LINKED else None
     values = {
+        "board": board_values(links),
         "subject": subject,
         "paragraphs": paragraphs,
         "table": answer.table.to_json() if answer.table is not None else None,

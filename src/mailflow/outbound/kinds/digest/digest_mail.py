@@ -59,6 +59,7 @@ from mailflow.outbound.kinds.minutes.minutes_parts import (
     short_day,
     valid_zone,
 )
+from mailflow.outbound.rendering.board_link import board_values, links_for
 from mailflow.outbound.rendering.compose import RenderContext
 from mailflow.outbound.rendering.items_export import ItemRow
 from mailflow.outbound.rendering.templating import format_when, is_chinese, wording
@@ -144,6 +145,7 @@ def render_digest_row(
     name = namer(ctx, *((item.owner, item.owner_name) for item in owners))
     overdue.sort(key=lambda e: (-e.days_late, e.item.ref))
     due_soon.sort(key=lambda item: (item.due is None, item.due, item.ref))
+    board = board_values(links_for(ctx, recipients), feed=True)
 
     def values(locale: str) -> dict[str, Any]:
         late = [
@@ -157,6 +159,7 @@ def render_digest_row(
         statuses = status_rows(counts, previous, locale)
         return {
             "locale": locale,
+            "board": board,
             "period": period,
             "recipient_name": recipient_name(recipients, name),
             "as_of": format_when(as_of, zone, locale),
@@ -236,11 +239,13 @@ def render_digest_details_row(
     threading = Threading(in_reply_to=payload.in_reply_to, reply_to=payload.reply_to)
     name = namer(ctx, *((item.owner, item.owner_name) for item in items))
     today = as_of.astimezone(ZoneInfo(zone)).date()
+    board = board_values(links_for(ctx, recipients))
 
     def values(locale: str) -> dict[str, Any]:
         rows = detail_rows(items, today, locale, name, zone)
         return {
             "locale": locale,
+            "board": board,
             "recipient_name": recipient_name(recipients, name),
             "department": department_label(department, locale),
             "as_of": format_when(as_of, zone, locale),

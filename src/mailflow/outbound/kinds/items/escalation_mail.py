@@ -42,6 +42,7 @@ from mailflow.outbound.kinds.minutes.minutes_parts import (
     text_of,
     valid_zone,
 )
+from mailflow.outbound.rendering.board_link import board_values, links_for
 from mailflow.outbound.rendering.compose import RenderContext, RenderError
 from mailflow.outbound.rendering.items_export import ItemRow
 from mailflow.outbound.rendering.payload_fields import (
@@ -267,11 +268,13 @@ def render_escalation_row(
     threading = Threading(thread_root=payload.thread_root, reply_to=payload.reply_to)
     name = namer(ctx, (item.owner, item.owner_name))
     today = ctx.now.astimezone(ZoneInfo(zone)).date()
+    board = board_values(links_for(ctx, recipients), item=item.ref)
 
     def values(locale: str) -> dict[str, Any]:
         view = item_view(item, locale, name, zone)
         return {
             "locale": locale,
+            "board": board,
             "level": level,
             "recipient_name": recipient_name(recipients, name),
             "item": view,

@@ -37,6 +37,7 @@ from mailflow.outbound.kinds.minutes.minutes_parts import (
     render_bodies,
     valid_zone,
 )
+from mailflow.outbound.rendering.board_link import board_values, links_for
 from mailflow.outbound.rendering.compose import RenderContext, RenderError
 from mailflow.outbound.rendering.items_export import ItemRow
 from mailflow.outbound.rendering.templating import format_short, is_chinese, zone_label
@@ -119,10 +120,13 @@ def render_item_reminder_row(
     name = namer(ctx, *((e.item.owner, e.item.owner_name) for e in entries))
     today = ctx.now.astimezone(ZoneInfo(zone)).date()
     late = sum(1 for entry in entries if entry.stage == OVERDUE)
+    only = entries[0].item.ref if len(entries) == 1 else ""
+    board = board_values(links_for(ctx, recipients), item=only)
 
     def values(locale: str) -> dict[str, Any]:
         return {
             "locale": locale,
+            "board": board,
             "recipient_name": recipient_name(recipients, name),
             "items": [
                 {
@@ -231,11 +235,14 @@ def _render_weekly(
     now = ctx.now.astimezone(ZoneInfo(zone))
     local_by = reply_by.astimezone(ZoneInfo(zone)) if reply_by else None
     by = _answer_time(local_by, now)
+    only = items[0].ref if len(items) == 1 else ""
+    board = board_values(links_for(ctx, recipients), item=only)
 
     def values(locale: str) -> dict[str, Any]:
         example = command_example([item.ref for item in items], now.date(), locale)
         return {
             "locale": locale,
+            "board": board,
             "recipient_name": recipient_name(recipients, name),
             "items": [item_view(item, locale, name, zone) for item in items],
             "by": by,

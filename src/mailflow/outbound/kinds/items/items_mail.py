@@ -28,6 +28,7 @@ from mailflow.outbound.kinds.minutes.minutes_parts import (
     short_day,
     valid_zone,
 )
+from mailflow.outbound.rendering.board_link import board_values, links_for
 from mailflow.outbound.rendering.compose import RenderContext, RenderError
 from mailflow.outbound.rendering.items_export import ItemRow
 from mailflow.outbound.rendering.templating import format_when, is_chinese
@@ -91,10 +92,14 @@ def render_item_assignment_row(
     zone = valid_zone(payload.timezone, tzid)
     threading = Threading(thread_root=payload.thread_root, reply_to=payload.reply_to)
     name = namer(ctx, *((item.owner, item.owner_name) for item in items))
+    only = items[0].ref if len(items) == 1 else ""
+    links = links_for(ctx, recipients)
+    board = board_values(links, item=only, meeting_id=ctx.meeting_id, feed=True)
 
     def values(locale: str) -> dict[str, Any]:
         return {
             "locale": locale,
+            "board": board,
             "title": title,
             "when": format_when(start, zone, locale),
             "recipient_name": recipient_name(recipients, name),
@@ -149,10 +154,13 @@ def render_item_receipt_row(
         raise RenderError("an item receipt with nothing to say")
     name = namer(ctx, *((item.owner, item.owner_name) for item in items))
     today = ctx.now.astimezone(ZoneInfo(zone)).date()
+    only = items[0].ref if len(items) == 1 else ""
+    board = board_values(links_for(ctx, recipients), item=only)
 
     def values(locale: str) -> dict[str, Any]:
         return {
             "locale": locale,
+            "board": board,
             "recipient_name": recipient_name(recipients, name),
             "items": [item_view(item, locale, name, zone) for item in items],
             "applied": applied,

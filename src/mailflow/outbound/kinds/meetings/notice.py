@@ -32,6 +32,7 @@ from mailflow.domain.meeting import AgendaSpec, AttendeeSpec, MeetingSpec
 from mailflow.domain.recurrence_text import describe
 from mailflow.domain.series import occurrence as series_occurrence
 from mailflow.outbound.kinds.meetings.changes import Change, Occurrence, change_text, diff_meetings
+from mailflow.outbound.rendering.board_link import board_values, links_for
 from mailflow.outbound.rendering.compose import RenderContext, RenderError, base_message
 from mailflow.outbound.rendering.ics import Method, build_invite
 from mailflow.outbound.rendering.templating import (
@@ -249,8 +250,11 @@ def render_notice(
         invite_template, invite_locale = get_template(
             env, "invite.txt.j2", text_locale, mail.default_locale
         )
-        text = text_template.render(_context(facts, text_locale))
-        html = html_template.render(_context(facts, html_locale))
+        # The reader's board link (not in a cancellation: its page may be out of their reach).
+        links = None if kind == "cancel" else links_for(ctx, [recipient.email])
+        board = board_values(links, meeting_id=ctx.meeting_id)
+        text = text_template.render({**_context(facts, text_locale), "board": board})
+        html = html_template.render({**_context(facts, html_locale), "board": board})
         description = invite_template.render(_context(facts, invite_locale)).strip()
         method: Method = "CANCEL" if kind == "cancel" else "REQUEST"
         ics = build_invite(

@@ -34,6 +34,7 @@ from mailflow.outbound.kinds.minutes.official_minutes_data import (
     NextMeeting,
     OfficialMinutes,
 )
+from mailflow.outbound.rendering.board_link import board_values, links_for
 from mailflow.outbound.rendering.compose import RenderContext
 from mailflow.outbound.rendering.payload_fields import PayloadError, items, obj
 from mailflow.outbound.rendering.templating import format_when
@@ -130,11 +131,13 @@ def render_official_minutes_row(
     next_meeting = minutes.next_meeting
     # Without an ATTENDEES line nobody is called present: the invitees are listed as invited.
     invited = [name(p.email) or p.email for p in (spec.organiser, *spec.attendees)]
+    board = board_values(links_for(ctx, recipients), meeting_id=ctx.meeting_id)
 
     def values(locale: str) -> dict[str, Any]:
         return {
             **meeting_facts(spec, zone, locale, name),
             "locale": locale,
+            "board": board,
             "recipient_name": recipient_name(recipients, name),
             "version": version,
             "correction": correction,
