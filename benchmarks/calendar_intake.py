@@ -32,7 +32,7 @@ import icalendar
 from mailflow.domain import zones
 from mailflow.domain.notice_timing import occurrences
 from mailflow.domain.recurrence_limits import RecurrenceLimits, recurrence_problem
-from mailflow.inbound.understanding.itip import parse_calendar
+from mailflow.inbound.understanding.calendar.itip import parse_calendar
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "calendar"
 START = datetime(2026, 12, 7, 9, tzinfo=ZoneInfo("Asia/Shanghai"))

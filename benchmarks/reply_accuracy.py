@@ -26,13 +26,13 @@ from functools import partial
 from pathlib import Path
 
 from mailflow.inbound.reading.mailtext import decode_bytes
-from mailflow.inbound.understanding.reply_text import (
+from mailflow.inbound.understanding.replies.reply_text import (
     html_reply_text,
     new_text,
     reply_body,
     strip_quotes,
 )
-from mailflow.inbound.understanding.reply_trim import trim_reply
+from mailflow.inbound.understanding.replies.reply_trim import trim_reply
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"

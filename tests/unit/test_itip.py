@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.calendar.itip import ItipMessage, parse_calendar, parse_itip
 from mailflow.inbound.understanding.classifiers.itip import classify
-from mailflow.inbound.understanding.itip import ItipMessage, parse_calendar, parse_itip
 
 CORPUS = Path(__file__).parents[3] / "shared" / "corpus" / "itip-nylas" / "inbox" / "test"
 FIXTURES = CORPUS / "events" / "fixtures"

@@ -12,8 +12,8 @@ import pytest
 
 from mailflow.inbound.reading.addresses import find_addresses, is_address
 from mailflow.inbound.reading.mail import InboundMail
-from mailflow.inbound.understanding.bounce_dsn import recipients_in_text
 from mailflow.inbound.understanding.classify import classify
+from mailflow.inbound.understanding.machine.bounce_dsn import recipients_in_text
 
 CALENDAR_REPLY = (
     "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nPRODID:Microsoft Exchange Server 2010\r\nVERSION:2.0\r\n"

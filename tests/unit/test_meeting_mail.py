@@ -19,7 +19,7 @@ from mailflow.inbound.understanding.meeting_mail import (
     meeting_uid,
     parse_meeting_mail,
 )
-from mailflow.inbound.understanding.reply_trim import trim_reply
+from mailflow.inbound.understanding.replies.reply_trim import trim_reply
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2025, 3, 5, 10, 0, tzinfo=SHANGHAI)  # a Wednesday

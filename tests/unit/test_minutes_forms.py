@@ -17,7 +17,7 @@ from mailflow.domain.minutes import MinutesDoc, hold_reason
 from mailflow.domain.minutes_parser import parse_minutes
 from mailflow.domain.minutes_tables import Table, column_meaning
 from mailflow.inbound.reading.attachments import attached_tables
-from mailflow.inbound.understanding.reply_html import html_reply_text
+from mailflow.inbound.understanding.replies.reply_html import html_reply_text
 
 DIRECTORY = load_directory(DATA / "people.json")
 # Wednesday 12 March 2025, 14:00 in Shanghai.

@@ -16,7 +16,7 @@ from mailflow.domain.minutes import MinutesDoc
 from mailflow.domain.minutes_issues import is_issue_row
 from mailflow.domain.minutes_parser import parse_minutes
 from mailflow.domain.minutes_tables import column_meaning
-from mailflow.inbound.understanding.reply_html import html_reply_text
+from mailflow.inbound.understanding.replies.reply_html import html_reply_text
 
 DIRECTORY = Directory(
     (

@@ -18,8 +18,8 @@ import pytest
 from mailflow.config.schema import MailSettings
 from mailflow.inbound.prepare import Preparer, Work, prepare_one
 from mailflow.inbound.reading.mail import InboundMail
-from mailflow.inbound.understanding.itip import itip_of
-from mailflow.inbound.understanding.reply_text import reply_text_of
+from mailflow.inbound.understanding.calendar.itip import itip_of
+from mailflow.inbound.understanding.replies.reply_text import reply_text_of
 
 WORK = Work(MailSettings(domain="example.test", bot_address="bot@example.test"), "Asia/Shanghai")
 

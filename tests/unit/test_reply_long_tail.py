@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from mailflow.inbound.understanding.reply_signature import is_footer
-from mailflow.inbound.understanding.reply_text import new_text
-from mailflow.inbound.understanding.reply_trim import Sender, trim_reply
+from mailflow.inbound.understanding.replies.reply_signature import is_footer
+from mailflow.inbound.understanding.replies.reply_text import new_text
+from mailflow.inbound.understanding.replies.reply_trim import Sender, trim_reply
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LABELLED = DATA / "replies"

@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mailflow.inbound.reading.mailtext import decode_bytes
-from mailflow.inbound.understanding.reply_text import (
+from mailflow.inbound.understanding.replies.reply_text import (
     html_reply_text,
     new_text,
     reply_body,

@@ -1,9 +1,9 @@
 """Turn the scribe's minutes into a :class:`~mailflow.domain.minutes.MinutesDoc`.
 
 Pure: text (HTML already converted by
-:func:`mailflow.inbound.understanding.reply_html.html_reply_text`, tables as tab-separated rows),
-tables from attachments, the meeting's start, the people directory and the business calendar in,
-values out. The caller passes only the new text of the mail.
+:func:`mailflow.inbound.understanding.replies.reply_html.html_reply_text`, tables as tab-separated
+rows), tables from attachments, the meeting's start, the people directory and the business calendar
+in, values out. The caller passes only the new text of the mail.
 
 Minutes are read the way people write them, in any mix (details in the modules named):
 

@@ -8,8 +8,8 @@ templates (会议纪要模板, 行动项跟踪表) are tables with the columns �
 Where tables come from:
 
 - HTML tables (Word/Outlook, OWA, Gmail, Foxmail, webmails) reach this module as tab-separated
-  rows: :func:`mailflow.inbound.understanding.reply_html.html_reply_text` with ``table_rows=True``
-  keeps the grid (merged cells spread to their columns);
+  rows: :func:`mailflow.inbound.understanding.replies.reply_html.html_reply_text` with
+  ``table_rows=True`` keeps the grid (merged cells spread to their columns);
 - plain text: tab-separated rows (an Excel paste), ``|`` or ``｜`` rows (Markdown, 飞书; the
   ``|---|`` line is skipped), and columns aligned with spaces under a header that names them
   (split at two or more spaces, else at the header's columns by display width);

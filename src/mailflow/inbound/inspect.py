@@ -27,10 +27,10 @@ from mailflow.domain.minutes import ActionSpec, MinutesDoc
 from mailflow.domain.minutes_parser import parse_minutes
 from mailflow.domain.reply_commands import parse_commands
 from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.calendar.itip import parse_itip
 from mailflow.inbound.understanding.classify import classify
-from mailflow.inbound.understanding.itip import parse_itip
 from mailflow.inbound.understanding.minutes_source import minutes_source
-from mailflow.inbound.understanding.reply_text import new_text
+from mailflow.inbound.understanding.replies.reply_text import new_text
 from mailflow.inbound.understanding.request_mail import request_text
 
 

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from mailflow.config.schema import MailSettings
 from mailflow.inbound.reading import limits
 from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.calendar.itip import itip_of
 from mailflow.inbound.understanding.classify import Classification, classify
-from mailflow.inbound.understanding.itip import itip_of
 from mailflow.inbound.understanding.minutes_source import minutes_source
-from mailflow.inbound.understanding.reply_text import reply_text_of
+from mailflow.inbound.understanding.replies.reply_text import reply_text_of
 from mailflow.workers import WorkerPool
 
 # One prepared message: the mail with what it learnt, and its classification (None: not

@@ -12,12 +12,19 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from mailflow.domain.board_access import Viewer
-from mailflow.tracker import board_project, board_repo
+from mailflow.tracker import board_repo
 from mailflow.tracker.board_rows import BoardItem, MeetingRow, ProjectRow
 from mailflow.web import views
-from mailflow.web.access import NotVisibleError, WebState, may_see_person
+from mailflow.web.access import NotVisibleError, may_see_person
 from mailflow.web.pages import lang_of
-from mailflow.web.texts import COLUMNS
+from mailflow.web.reads import (
+    item_seen,
+    meeting_seen,
+    person_seen,
+    project_seen,
+    state_of,
+    viewer_of,
+)
 
 router = APIRouter(prefix="/api/v1/{token}", tags=["board"])
 
@@ -143,15 +150,6 @@ class PersonOut(BaseModel):
     projects: list[ProjectOut]
 
 
-def _state(request: Request) -> WebState:
-    state: WebState = request.app.state.web
-    return state
-
-
-def _viewer(request: Request, token: str) -> Viewer:
-    return _state(request).viewer(token, "board", dict(request.headers))
-
-
 def _item(item: BoardItem, today: date) -> ItemOut:
     return ItemOut(
         ref=item.ref,
@@ -189,39 +187,36 @@ def _project(p: ProjectRow) -> ProjectOut:
 
 @router.get("/me", response_model=PersonOut, summary="The viewer's items, meetings, projects")
 def me(request: Request, token: str) -> PersonOut:
-    return _person(request, _viewer(request, token), None)
+    return _person(request, viewer_of(request, token), None)
 
 
 @router.get("/people/{email}", response_model=PersonOut, summary="A person's items and meetings")
 def person(request: Request, token: str, email: str) -> PersonOut:
-    viewer = _viewer(request, token)
+    viewer = viewer_of(request, token)
     if not may_see_person(viewer, email):
         raise NotVisibleError()
     return _person(request, viewer, email.strip().lower())
 
 
 def _person(request: Request, viewer: Viewer, email: str | None) -> PersonOut:
-    state = _state(request)
+    state = state_of(request)
     who = email or viewer.email
     today = state.today()
-    with state.sessions() as session:
-        items = board_repo.person_items(session, viewer, who)
-        meetings = board_repo.person_meetings(session, viewer, who)
-        projects = board_repo.projects(session, viewer) if email is None else []
+    seen = person_seen(request, viewer, who, home=email is None)
     return PersonOut(
         email=who,
         name=state.names().get(who, ""),
         executive=viewer.everything if email is None else False,
-        items=[_item(i, today) for i in items],
-        meetings=[_meeting(m) for m in meetings],
-        projects=[_project(p) for p in projects],
+        items=[_item(i, today) for i in seen.items],
+        meetings=[_meeting(m) for m in seen.meetings],
+        projects=[_project(p) for p in seen.projects],
     )
 
 
 @router.get("/projects", response_model=list[ProjectOut], summary="The projects the viewer sees")
 def projects(request: Request, token: str) -> list[ProjectOut]:
-    viewer = _viewer(request, token)
-    with _state(request).sessions() as session:
+    viewer = viewer_of(request, token)
+    with state_of(request).sessions() as session:
         return [_project(p) for p in board_repo.projects(session, viewer)]
 
 
@@ -233,28 +228,14 @@ def project_board(
     department: str | None = None,
     owner: str | None = None,
 ) -> BoardOut:
-    state = _state(request)
-    viewer = _viewer(request, token)
-    with state.sessions() as session:
-        found = board_repo.project(session, viewer, project_id)
-        if found is None:
-            raise NotVisibleError()
-        today = state.today()
-        # Every item of each column: the API has no page to keep short.
-        data = board_project.project_board(
-            session,
-            viewer,
-            project_id,
-            today=today,
-            statuses=COLUMNS,
-            department=department,
-            owner=owner,
-            per_column=None,
-        )
-        meetings = board_repo.project_meetings(session, viewer, project_id)
-    board = views.board(data, today=today, lang=lang_of(request))
+    # Every item of each column: the API has no page to keep short.
+    seen = project_seen(
+        request, token, project_id, department=department, owner=owner, per_column=None
+    )
+    today = seen.today
+    board = views.board(seen.board, today=today, lang=lang_of(request))
     return BoardOut(
-        project=_project(found),
+        project=_project(seen.project),
         columns=[
             ColumnOut(
                 status=c["status"], count=c["count"], items=[_item(i, today) for i in c["cards"]]
@@ -273,18 +254,14 @@ def project_board(
             )
             for f in board.figures
         ],
-        meetings=[_meeting(m) for m in meetings],
+        meetings=[_meeting(m) for m in seen.meetings],
     )
 
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingDetailOut, summary="A meeting")
 def meeting(request: Request, token: str, meeting_id: int) -> MeetingDetailOut:
-    state = _state(request)
-    viewer = _viewer(request, token)
-    with state.sessions() as session:
-        detail = board_repo.meeting_detail(session, viewer, meeting_id)
-    if detail is None:
-        raise NotVisibleError()
+    state = state_of(request)
+    _, detail = meeting_seen(request, token, meeting_id)
     today = state.today()
     return MeetingDetailOut(
         meeting=_meeting(detail.meeting),
@@ -300,12 +277,8 @@ def meeting(request: Request, token: str, meeting_id: int) -> MeetingDetailOut:
 
 @router.get("/items/{ref}", response_model=ItemDetailOut, summary="An item and its history")
 def item(request: Request, token: str, ref: str) -> ItemDetailOut:
-    state = _state(request)
-    viewer = _viewer(request, token)
-    with state.sessions() as session:
-        detail = board_repo.item_detail(session, viewer, ref)
-    if detail is None:
-        raise NotVisibleError()
+    state = state_of(request)
+    _, detail = item_seen(request, token, ref)
     return ItemDetailOut(
         item=_item(detail.item, state.today()),
         deliverable=detail.deliverable,

@@ -20,9 +20,16 @@ from jinja2 import Environment
 from mailflow.domain.board_access import Viewer
 from mailflow.outbound.kinds.minutes.minutes_parts import status_label
 from mailflow.outbound.rendering.templating import environment, format_short
-from mailflow.tracker import board_project, board_repo
 from mailflow.web import views
 from mailflow.web.access import NotVisibleError, WebState, may_see_person
+from mailflow.web.reads import (
+    item_seen,
+    meeting_seen,
+    person_seen,
+    project_seen,
+    state_of,
+    viewer_of,
+)
 from mailflow.web.texts import COLUMNS, HTML_LANG, LANG_NAMES, LANGS, choose_lang, words
 
 router = APIRouter(include_in_schema=False)
@@ -87,40 +94,28 @@ def error_page(request: Request, state: WebState, kind: str, status: int) -> HTM
     )
 
 
-def _state(request: Request) -> WebState:
-    state: WebState = request.app.state.web
-    return state
-
-
-def _viewer(request: Request, token: str) -> Viewer:
-    return _state(request).viewer(token, "board", dict(request.headers))
-
-
 @router.get("/", response_class=HTMLResponse)
 def landing(request: Request) -> Response:
-    return error_page(request, _state(request), "forbidden", 403)
+    return error_page(request, state_of(request), "forbidden", 403)
 
 
 @router.get("/b/{token}/", response_class=HTMLResponse)
 def home(request: Request, token: str) -> Response:
-    viewer = _viewer(request, token)
+    viewer = viewer_of(request, token)
     return _person(request, token, viewer, viewer.email, home=True)
 
 
 @router.get("/b/{token}/person/{email}", response_class=HTMLResponse)
 def person(request: Request, token: str, email: str) -> Response:
-    viewer = _viewer(request, token)
+    viewer = viewer_of(request, token)
     if not may_see_person(viewer, email):
         raise NotVisibleError()
     return _person(request, token, viewer, email.strip().lower(), home=False)
 
 
 def _person(request: Request, token: str, viewer: Viewer, email: str, *, home: bool) -> Response:
-    state = _state(request)
-    with state.sessions() as session:
-        items = board_repo.person_items(session, viewer, email)
-        meetings = board_repo.person_meetings(session, viewer, email)
-        projects = board_repo.projects(session, viewer) if home else []
+    state = state_of(request)
+    seen = person_seen(request, viewer, email, home=home)
     feed = ""
     if home and token != "sso":
         base = state.config.web.base_url or str(request.base_url).rstrip("/")
@@ -132,9 +127,9 @@ def _person(request: Request, token: str, viewer: Viewer, email: str, *, home: b
         base=f"/b/{token}",
         viewer=viewer,
         email=email,
-        items=items,
-        meetings=meetings,
-        projects=projects,
+        items=seen.items,
+        meetings=seen.meetings,
+        projects=seen.projects,
         feed=feed,
         home=home,
         overdue=views.overdue,
@@ -149,36 +144,27 @@ def project(
     department: str | None = None,
     owner: str | None = None,
 ) -> Response:
-    state = _state(request)
-    viewer = _viewer(request, token)
-    with state.sessions() as session:
-        found = board_repo.project(session, viewer, project_id)
-        if found is None:
-            raise NotVisibleError()
-        data = board_project.project_board(
-            session,
-            viewer,
-            project_id,
-            today=state.today(),
-            statuses=COLUMNS,
-            department=department,
-            owner=owner,
-            per_column=views.PER_COLUMN,
-            timeline_rows=views.TIMELINE_ROWS,
-        )
-        meetings = board_repo.project_meetings(
-            session, viewer, project_id, limit=views.MEETINGS_SHOWN
-        )
-    board = views.board(data, today=state.today(), lang=lang_of(request))
+    state = state_of(request)
+    seen = project_seen(
+        request,
+        token,
+        project_id,
+        department=department,
+        owner=owner,
+        per_column=views.PER_COLUMN,
+        timeline_rows=views.TIMELINE_ROWS,
+        meetings_shown=views.MEETINGS_SHOWN,
+    )
+    board = views.board(seen.board, today=seen.today, lang=lang_of(request))
     return render(
         request,
         state,
         "project.html.j2",
         base=f"/b/{token}",
-        viewer=viewer,
-        project=found,
+        viewer=seen.viewer,
+        project=seen.project,
         board=board,
-        meetings=meetings,
+        meetings=seen.meetings,
         department=department or "",
         owner=(owner or "").strip().lower(),
         overdue=views.overdue,
@@ -188,15 +174,10 @@ def project(
 
 @router.get("/b/{token}/meeting/{meeting_id}", response_class=HTMLResponse)
 def meeting(request: Request, token: str, meeting_id: int) -> Response:
-    state = _state(request)
-    viewer = _viewer(request, token)
-    with state.sessions() as session:
-        detail = board_repo.meeting_detail(session, viewer, meeting_id)
-    if detail is None:
-        raise NotVisibleError()
+    viewer, detail = meeting_seen(request, token, meeting_id)
     return render(
         request,
-        state,
+        state_of(request),
         "meeting.html.j2",
         base=f"/b/{token}",
         viewer=viewer,
@@ -207,15 +188,10 @@ def meeting(request: Request, token: str, meeting_id: int) -> Response:
 
 @router.get("/b/{token}/item/{ref}", response_class=HTMLResponse)
 def item(request: Request, token: str, ref: str) -> Response:
-    state = _state(request)
-    viewer = _viewer(request, token)
-    with state.sessions() as session:
-        detail = board_repo.item_detail(session, viewer, ref)
-    if detail is None:
-        raise NotVisibleError()
+    viewer, detail = item_seen(request, token, ref)
     return render(
         request,
-        state,
+        state_of(request),
         "item.html.j2",
         base=f"/b/{token}",
         viewer=viewer,

@@ -6,8 +6,8 @@ from mailflow.domain.readers import directory_of, reader
 from mailflow.errors import MessageError
 from mailflow.inbound.handlers.apply import ApplyContext, Outcome, refs
 from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.calendar.itip import itip_of
 from mailflow.inbound.understanding.classify import Classification
-from mailflow.inbound.understanding.itip import itip_of
 from mailflow.inbound.understanding.meeting_mail import parse_meeting_mail
 from mailflow.outbound.kinds.answers import answer_texts as texts
 from mailflow.services.intake import IntakeReport, take_draft, take_specs

@@ -14,7 +14,7 @@ from mailflow.inbound.handlers.apply import ApplyContext, Outcome
 from mailflow.inbound.reading.mail import InboundMail
 from mailflow.inbound.reading.mailtext import body_text
 from mailflow.inbound.understanding.classify import Classification
-from mailflow.inbound.understanding.reply_trim import trim_reply
+from mailflow.inbound.understanding.replies.reply_trim import trim_reply
 from mailflow.outbound.kinds.projects import retro_texts as texts
 from mailflow.services.archive import find_project
 from mailflow.services.project_close import close_project, may_close

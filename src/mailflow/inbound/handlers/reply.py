@@ -33,10 +33,10 @@ from mailflow.inbound.handlers.minutes import (
 )
 from mailflow.inbound.handlers.request import request_answered
 from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.calendar.itip import itip_of
 from mailflow.inbound.understanding.classify import Classification
-from mailflow.inbound.understanding.itip import itip_of
 from mailflow.inbound.understanding.minutes_source import minutes_source
-from mailflow.inbound.understanding.reply_text import reply_text_of
+from mailflow.inbound.understanding.replies.reply_text import reply_text_of
 from mailflow.outbound.delivery import outbox
 from mailflow.outbound.kinds.answers import answer_texts as texts
 from mailflow.outbound.kinds.answers.answer import answer_payload

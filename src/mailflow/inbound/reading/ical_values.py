@@ -1,7 +1,8 @@
 """Read single iCalendar values the way real clients write them: times, addresses, SEQUENCE.
 
-Helpers of :mod:`mailflow.inbound.understanding.itip`. Each takes an icalendar property and a list
-to which it appends what it had to guess or refuse, so one odd value never loses the whole message.
+Helpers of :mod:`mailflow.inbound.understanding.calendar.itip`. Each takes an icalendar property and
+a list to which it appends what it had to guess or refuse, so one odd value never loses the whole
+message.
 
 Times (:func:`moment`) follow DESIGN.md's "Known traps": a TZID is mapped to an IANA zone
 (IANA names, Windows names such as ``Romance Standard Time``, vendor-prefixed names); when the

@@ -5,7 +5,7 @@ tries UTF-8 first (non-UTF-8 CJK text is almost never valid UTF-8), then the dec
 GB2312/GBK widened to GB18030, then GB18030 and Big5, and finally replaces what is left.
 
 Cutting the quote out of a reply is understanding, not reading: see
-:func:`~mailflow.inbound.understanding.reply_trim.trim_reply`.
+:func:`~mailflow.inbound.understanding.replies.reply_trim.trim_reply`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Pure: an ``EmailMessage`` (or title and text) plus the directory, ``now`` and the defaults in; a
 draft out. Only the organiser's own new text is read
-(:func:`~mailflow.inbound.understanding.reply_trim.trim_reply`).
+(:func:`~mailflow.inbound.understanding.replies.reply_trim.trim_reply`).
 
 Decisions where the requirements were silent:
 
@@ -48,7 +48,7 @@ from mailflow.inbound.understanding.meeting_fields import (
     split_agenda_line,
     strip_bullet,
 )
-from mailflow.inbound.understanding.reply_trim import trim_reply
+from mailflow.inbound.understanding.replies.reply_trim import trim_reply
 
 DEFAULT_DURATION = timedelta(minutes=60)
 _SUBJECT = re.compile(

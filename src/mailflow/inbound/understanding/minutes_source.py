@@ -2,8 +2,8 @@
 
 Pure: an :class:`~mailflow.inbound.reading.mail.InboundMail` in, a :class:`MinutesSource` out,
 remembered by the mail (a worker process may have read it ahead). The text is the reply's new text
-(:mod:`mailflow.inbound.understanding.reply_text`: quotes, forwarded parts and signature cut),
-except that an HTML body holding a table is read from its HTML with the table's grid kept
+(:mod:`mailflow.inbound.understanding.replies.reply_text`: quotes, forwarded parts and signature
+cut), except that an HTML body holding a table is read from its HTML with the table's grid kept
 (``html_reply_text(table_rows=True)``): the text alternative Outlook and Foxmail generate puts every
 cell of a Word table on a line of its own, which no reader can put back together.
 
@@ -24,10 +24,10 @@ from mailflow.domain.problem_messages import is_chinese
 from mailflow.inbound.reading.attachments import attached_tables
 from mailflow.inbound.reading.mail import InboundMail
 from mailflow.inbound.reading.mailtext import header_text, leaf_parts
-from mailflow.inbound.understanding.reply_html import html_reply_text
-from mailflow.inbound.understanding.reply_quotes import forwarded_text
-from mailflow.inbound.understanding.reply_text import html_source, reply_body
-from mailflow.inbound.understanding.reply_trim import trim_reply
+from mailflow.inbound.understanding.replies.reply_html import html_reply_text
+from mailflow.inbound.understanding.replies.reply_quotes import forwarded_text
+from mailflow.inbound.understanding.replies.reply_text import html_source, reply_body
+from mailflow.inbound.understanding.replies.reply_trim import trim_reply
 
 _TABLE = re.compile(r"<table\b", re.IGNORECASE)
 # Notes a system wrote (an OA notice, a meeting tool's AI summary), not the scribe.

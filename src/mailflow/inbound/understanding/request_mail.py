@@ -13,9 +13,9 @@ import re
 from email.message import Message
 
 from mailflow.inbound.reading.mailtext import leaf_parts
-from mailflow.inbound.understanding.reply_html import html_reply_text
-from mailflow.inbound.understanding.reply_text import html_source, reply_body
-from mailflow.inbound.understanding.reply_trim import trim_reply
+from mailflow.inbound.understanding.replies.reply_html import html_reply_text
+from mailflow.inbound.understanding.replies.reply_text import html_source, reply_body
+from mailflow.inbound.understanding.replies.reply_trim import trim_reply
 
 _TABLE = re.compile(r"<table\b", re.IGNORECASE)
 

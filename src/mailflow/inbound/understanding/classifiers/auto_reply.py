@@ -27,7 +27,7 @@ import re
 from mailflow.inbound.reading.mail import InboundMail
 from mailflow.inbound.understanding.classification import Classification
 from mailflow.inbound.understanding.classifiers import itip
-from mailflow.inbound.understanding.signs import (
+from mailflow.inbound.understanding.machine.signs import (
     auto_submitted,
     from_mail_system,
     from_no_reply,

@@ -1,14 +1,15 @@
 """Bounces: standard DSNs and the common non-standard failure notices, with the failed addresses.
 
-Header signs are checked first (:func:`~mailflow.inbound.understanding.bounces.bounce_signal`); only
-a message that shows one pays for the full parse that reads the recipients.
+Header signs are checked first
+(:func:`~mailflow.inbound.understanding.machine.bounces.bounce_signal`); only a message that shows
+one pays for the full parse that reads the recipients.
 """
 
 from __future__ import annotations
 
 from mailflow.inbound.reading.mail import InboundMail
-from mailflow.inbound.understanding.bounces import bounce_signal, read_bounce
 from mailflow.inbound.understanding.classification import Classification
+from mailflow.inbound.understanding.machine.bounces import bounce_signal, read_bounce
 
 
 def classify(mail: InboundMail) -> Classification | None:

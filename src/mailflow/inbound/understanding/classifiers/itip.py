@@ -21,8 +21,12 @@ from __future__ import annotations
 import re
 
 from mailflow.inbound.reading.mail import InboundMail
+from mailflow.inbound.understanding.calendar.itip import (
+    CALENDAR_TYPES,
+    calendar_method,
+    find_calendar,
+)
 from mailflow.inbound.understanding.classification import Classification, Kind
-from mailflow.inbound.understanding.itip import CALENDAR_TYPES, calendar_method, find_calendar
 
 _KINDS: dict[str, Kind] = {
     "REQUEST": "itip_request",

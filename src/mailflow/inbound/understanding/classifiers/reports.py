@@ -13,11 +13,11 @@ import re
 
 from mailflow.inbound.reading.mail import InboundMail
 from mailflow.inbound.reading.mailtext import body_text
-from mailflow.inbound.understanding.bounce_dsn import parse_report
 from mailflow.inbound.understanding.classification import Classification
-from mailflow.inbound.understanding.feedback import read_arf, read_jmrp, read_mdn
-from mailflow.inbound.understanding.ses import SENDER_DOMAINS, ses_event
-from mailflow.inbound.understanding.signs import readable_subject
+from mailflow.inbound.understanding.machine.bounce_dsn import parse_report
+from mailflow.inbound.understanding.machine.feedback import read_arf, read_jmrp, read_mdn
+from mailflow.inbound.understanding.machine.ses import SENDER_DOMAINS, ses_event
+from mailflow.inbound.understanding.machine.signs import readable_subject
 
 _MARKERS = re.compile(
     rb"message/(?:global-)?disposition-notification|message/feedback-report", re.IGNORECASE

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mailflow.inbound.understanding.reply_quotes import strip_quotes
-from mailflow.inbound.understanding.reply_signature import strip_signature, tidy
-from mailflow.inbound.understanding.reply_signoff import Sender, strip_sign_off
+from mailflow.inbound.understanding.replies.reply_quotes import strip_quotes
+from mailflow.inbound.understanding.replies.reply_signature import strip_signature, tidy
+from mailflow.inbound.understanding.replies.reply_signoff import Sender, strip_sign_off
 
 __all__ = ["Sender", "trim_reply"]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from email.message import Message
 
 from mailflow.inbound.reading.addresses import find_address, find_addresses
-from mailflow.inbound.understanding.bounce_dsn import part_fields, report_parts
+from mailflow.inbound.understanding.machine.bounce_dsn import part_fields, report_parts
 
 FEEDBACK_TYPES = frozenset({"message/feedback-report"})
 MDN_TYPES = frozenset(

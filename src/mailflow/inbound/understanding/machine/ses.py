@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailflow.inbound.reading.addresses import find_address
-from mailflow.inbound.understanding.bounce_dsn import best_status
+from mailflow.inbound.understanding.machine.bounce_dsn import best_status
 
 SENDER_DOMAINS = ("sns.amazonaws.com", "amazonses.com")
 _KIND = re.compile(r'"notificationType"\s*:\s*"(\w+)"')

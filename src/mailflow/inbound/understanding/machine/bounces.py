@@ -26,8 +26,8 @@ from typing import Any, Literal
 
 from mailflow.inbound.reading.addresses import find_addresses
 from mailflow.inbound.reading.mail import InboundMail
-from mailflow.inbound.understanding import bounce_text
-from mailflow.inbound.understanding.bounce_dsn import (
+from mailflow.inbound.understanding.machine import bounce_text
+from mailflow.inbound.understanding.machine.bounce_dsn import (
     STATUS_TYPES,
     RecipientStatus,
     parse_report,
@@ -35,9 +35,9 @@ from mailflow.inbound.understanding.bounce_dsn import (
     recipients_in_text,
     report_parts,
 )
-from mailflow.inbound.understanding.bounce_text import Notice
-from mailflow.inbound.understanding.ses import SENDER_DOMAINS, ses_event
-from mailflow.inbound.understanding.signs import (
+from mailflow.inbound.understanding.machine.bounce_text import Notice
+from mailflow.inbound.understanding.machine.ses import SENDER_DOMAINS, ses_event
+from mailflow.inbound.understanding.machine.signs import (
     auto_submitted,
     from_mail_system,
     from_no_reply,

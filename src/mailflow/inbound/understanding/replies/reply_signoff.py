@@ -5,9 +5,9 @@
 read from the end of the text:
 
 - a *closing* is a line that is only a closing phrase
-  (:data:`~mailflow.inbound.understanding.reply_words.VALEDICTION` or
-  :data:`~mailflow.inbound.understanding.reply_words.GRATITUDE`), its punctuation, and perhaps a
-  name ("Thanks, Anna"); "Thanks, I will send it Friday" is a sentence, not a closing;
+  (:data:`~mailflow.inbound.understanding.replies.reply_words.VALEDICTION` or
+  :data:`~mailflow.inbound.understanding.replies.reply_words.GRATITUDE`), its punctuation, and
+  perhaps a name ("Thanks, Anna"); "Thanks, I will send it Friday" is a sentence, not a closing;
 - below it stands a *name block*: a name first (capitalised words, a CJK name), then at most a
   few short lines (title, company, phone, address) — no question, no sentence;
 - thanks alone on the last line stay ("Accept\\n\\nThanks!" may be the whole answer); a
@@ -27,7 +27,12 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mailflow.inbound.understanding.reply_words import DISCLAIMER, GRATITUDE, LEGAL, VALEDICTION
+from mailflow.inbound.understanding.replies.reply_words import (
+    DISCLAIMER,
+    GRATITUDE,
+    LEGAL,
+    VALEDICTION,
+)
 
 # Matched against the lower-cased line (a case-insensitive match of so many phrases is slow).
 # Two languages side by side ("Viele Grüße / Best regards") are one closing.

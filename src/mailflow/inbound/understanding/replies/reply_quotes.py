@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from mailflow.inbound.understanding.reply_markers import (
+from mailflow.inbound.understanding.replies.reply_markers import (
     attribution_end,
     is_block_lead,
     is_header_field,
@@ -28,7 +28,7 @@ from mailflow.inbound.understanding.reply_markers import (
     quote_follows,
     separator_kind,
 )
-from mailflow.inbound.understanding.reply_words import MID_PHRASE
+from mailflow.inbound.understanding.replies.reply_words import MID_PHRASE
 
 # Clients wrap at 66 to 80 columns: a line this wide with the next word added was wrapped.
 _WRAP_WIDTH = 66

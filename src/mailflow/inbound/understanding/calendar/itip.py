@@ -32,10 +32,14 @@ from mailflow.domain.meeting import MeetingSpec
 from mailflow.inbound.reading.ical_values import text
 from mailflow.inbound.reading.mail import InboundMail
 from mailflow.inbound.reading.mailtext import header_text, leaf_parts, part_text
-from mailflow.inbound.understanding.itip_events import MAX_ATTENDEES, ItipCounter, ItipReply
-from mailflow.inbound.understanding.itip_events import counter as _counter
-from mailflow.inbound.understanding.itip_events import meeting_spec as _meeting_spec
-from mailflow.inbound.understanding.itip_events import replies as _replies
+from mailflow.inbound.understanding.calendar.itip_events import (
+    MAX_ATTENDEES,
+    ItipCounter,
+    ItipReply,
+)
+from mailflow.inbound.understanding.calendar.itip_events import counter as _counter
+from mailflow.inbound.understanding.calendar.itip_events import meeting_spec as _meeting_spec
+from mailflow.inbound.understanding.calendar.itip_events import replies as _replies
 
 __all__ = [
     "ItipCounter",

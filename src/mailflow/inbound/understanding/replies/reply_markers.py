@@ -1,7 +1,7 @@
 """Recognise the lines that open quoted or forwarded mail, in the clients and languages seen.
 
 Three kinds of marker, each a pure function of the text's lines (the words per language are in
-:mod:`~mailflow.inbound.understanding.reply_words`):
+:mod:`~mailflow.inbound.understanding.replies.reply_words`):
 
 - an *attribution*: "On … wrote:", "Am … schrieb Anna:", "Le … a écrit :", "在 …，X 写道：",
   "X 于 … 写道：", Gmail's "2016-10-24 15:36 GMT+02:00 Name <addr>:", wrapped over up to six lines.
@@ -20,7 +20,14 @@ import re
 import unicodedata
 from typing import Literal
 
-from mailflow.inbound.understanding.reply_words import FORWARD, FROM, ORIGINAL, OTHER, STRONG, WROTE
+from mailflow.inbound.understanding.replies.reply_words import (
+    FORWARD,
+    FROM,
+    ORIGINAL,
+    OTHER,
+    STRONG,
+    WROTE,
+)
 
 SeparatorKind = Literal["reply", "forward"]
 

@@ -5,10 +5,10 @@ Every command parser reads only this text, so a command inside a quote is never 
 marked or cut), decodes it robustly (:func:`~mailflow.inbound.reading.mailtext.decode_bytes`: UTF-8,
 the declared charset widened, GB18030, Big5; ISO-2022-JP and its kin by their label, since seven-bit
 text is valid UTF-8 too) and undoes ``format=flowed``; :func:`trim_reply` then removes quotes,
-forwarded parts (:mod:`~mailflow.inbound.understanding.reply_quotes`), the signature and client
-footer (:mod:`~mailflow.inbound.understanding.reply_signature`) and the closing with the name under
-it (:mod:`~mailflow.inbound.understanding.reply_signoff`), which the From header (:func:`sender_of`)
-helps recognise. Everything here is pure: no I/O.
+forwarded parts (:mod:`~mailflow.inbound.understanding.replies.reply_quotes`), the signature and
+client footer (:mod:`~mailflow.inbound.understanding.replies.reply_signature`) and the closing with
+the name under it (:mod:`~mailflow.inbound.understanding.replies.reply_signoff`), which the From
+header (:func:`sender_of`) helps recognise. Everything here is pure: no I/O.
 
 Public API: :func:`new_text` (message in), :func:`trim_reply` (text in), and the stages behind
 them for callers and tests that need one: :func:`reply_body`, :func:`html_reply_text`,
@@ -30,10 +30,10 @@ from email.utils import parseaddr
 
 from mailflow.inbound.reading.mail import InboundMail
 from mailflow.inbound.reading.mailtext import decode_bytes, leaf_parts
-from mailflow.inbound.understanding.reply_html import html_reply_text
-from mailflow.inbound.understanding.reply_quotes import split_lines, strip_quotes
-from mailflow.inbound.understanding.reply_signature import strip_signature
-from mailflow.inbound.understanding.reply_trim import Sender, trim_reply
+from mailflow.inbound.understanding.replies.reply_html import html_reply_text
+from mailflow.inbound.understanding.replies.reply_quotes import split_lines, strip_quotes
+from mailflow.inbound.understanding.replies.reply_signature import strip_signature
+from mailflow.inbound.understanding.replies.reply_trim import Sender, trim_reply
 
 __all__ = [
     "html_reply_text",

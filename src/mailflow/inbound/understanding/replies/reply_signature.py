@@ -14,7 +14,12 @@ from __future__ import annotations
 
 import re
 
-from mailflow.inbound.understanding.reply_words import BRAND, DEVICE, FOOTER_LEAD, FOOTER_TAIL
+from mailflow.inbound.understanding.replies.reply_words import (
+    BRAND,
+    DEVICE,
+    FOOTER_LEAD,
+    FOOTER_TAIL,
+)
 
 _MAX_SIGNATURE_LINES = 15  # more text than this under "--" is not a signature
 _MAX_FOOTER_WORDS = 9

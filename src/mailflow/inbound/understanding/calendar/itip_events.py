@@ -1,8 +1,8 @@
 """Turn one parsed VEVENT into what mailflow acts on: a MeetingSpec, RSVPs, or a counter-proposal.
 
-Helpers of :mod:`mailflow.inbound.understanding.itip`, which re-exports the types. ORGANIZER is
-never required for replies and counters (Exchange omits it); they are matched by UID, RECURRENCE-ID
-and the replying ATTENDEE.
+Helpers of :mod:`mailflow.inbound.understanding.calendar.itip`, which re-exports the types.
+ORGANIZER is never required for replies and counters (Exchange omits it); they are matched by UID,
+RECURRENCE-ID and the replying ATTENDEE.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """The words mail clients write around a quote, per language: one place for the vocabulary.
 
-The rules that use them (:mod:`~mailflow.inbound.understanding.reply_markers`,
-:mod:`~mailflow.inbound.understanding.reply_signature`,
-:mod:`~mailflow.inbound.understanding.reply_signoff`) are written by structure — where a line
-stands, what follows it, how it ends — and look a word up here only to tell a client's line from a
-person's. Each constant is a regular-expression alternation, matched case-insensitively; the
+The rules that use them (:mod:`~mailflow.inbound.understanding.replies.reply_markers`,
+:mod:`~mailflow.inbound.understanding.replies.reply_signature`,
+:mod:`~mailflow.inbound.understanding.replies.reply_signoff`) are written by structure — where a
+line stands, what follows it, how it ends — and look a word up here only to tell a client's line
+from a person's. Each constant is a regular-expression alternation, matched case-insensitively; the
 languages are the ones mail clients ship (Gmail, Outlook, Apple Mail, Thunderbird, the Chinese,
 Japanese and Korean webmails and phones).
 """
