@@ -35,7 +35,7 @@ def record_hard_bounce(
         if person is None:
             person = Person(email=address, bounce_count=0, created_at=now, updated_at=now)
             session.add(person)
-        person.failing_since = person.failing_since or now
+        people_repo.mark_failing(session, person, now)
         person.bounce_count += 1
         person.last_bounce_at = now
         person.last_bounce_reason = reason[:2000]

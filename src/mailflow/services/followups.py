@@ -47,11 +47,9 @@ from mailflow.services.request_reminders import plan_request_reminders
 from mailflow.tracker import item_repo, mail_log_repo
 from mailflow.tracker.item_repo import ItemFacts
 from mailflow.tracker.models import ActionItem
+from mailflow.tracker.session_memo import remembered
 
 OPEN = OPEN_STATUSES
-
-
-_OPEN_ITEMS = "mailflow.open_item_facts"
 
 
 def open_items(session: Session) -> list[ItemFacts]:
@@ -62,13 +60,9 @@ def open_items(session: Session) -> list[ItemFacts]:
     the weekly request reads owners and last updates, escalations start at level 2 and read what
     was sent from the history afresh.
     """
-    transaction = session.get_transaction()
-    kept = session.info.get(_OPEN_ITEMS)
-    if kept is not None and transaction is not None and kept[0] is transaction:
-        return list(kept[1])
-    facts = item_repo.item_facts(session, OPEN)
-    session.info[_OPEN_ITEMS] = (transaction, tuple(facts))
-    return facts
+    return list(
+        remembered(session, "open_item_facts", lambda: tuple(item_repo.item_facts(session, OPEN)))
+    )
 
 
 def item_state(facts: ItemFacts, executive: str | None, tz: str) -> ItemState:

@@ -57,9 +57,11 @@ class Target:
 
 
 def _replied_kind(session: Session, ids: list[str]) -> str | None:
+    """The kind of our mail the newest of ``ids`` answers; asked twice per reply (the answer and
+    the loop guard), read once: a sent row's Message-ID never changes under an inbound batch."""
     if not ids:
         return None
-    rows = mail_log_repo.sent_with_ids(session, ids)
+    rows = mail_log_repo.sent_with_ids_once(session, ids)
     return rows[0].kind if rows else None
 
 

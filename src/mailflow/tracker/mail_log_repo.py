@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from mailflow.tracker.models import InboundMessage, OutboxRow, OutboxStatus
+from mailflow.tracker.session_memo import remembered
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,12 @@ def sent_with_ids(session: Session, message_ids: Sequence[str]) -> list[SentMail
     rows = session.execute(_KIND_BY_MESSAGE_ID, {"ids": ids}).all()
     found = [SentMail(str(r.message_id), r.kind) for r in rows]
     return sorted(found, key=lambda m: ids.index(m.message_id))
+
+
+def sent_with_ids_once(session: Session, message_ids: Sequence[str]) -> list[SentMail]:
+    """:func:`sent_with_ids`, read once per transaction for the same ``message_ids``."""
+    ids = tuple(message_ids)
+    return remembered(session, "sent:" + "\x00".join(ids), lambda: sent_with_ids(session, ids))
 
 
 def sent_about_meetings(session: Session, message_ids: Sequence[str]) -> list[SentMail]:
