@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from mailflow.domain.directory import Directory
 from mailflow.domain.minutes import ActionSpec, Problem
 from mailflow.outbound.kinds.answers import issue_texts as texts
-from mailflow.services.item_history import history
+from mailflow.services.item_history import cancel_dropped, history
 from mailflow.services.projects import place_item
 from mailflow.tracker.item_repo import tracked_items_of_meeting
 from mailflow.tracker.models import ActionItem, ItemStatus, Meeting, Minutes
@@ -117,21 +117,7 @@ def sync_issues(
         result.new_items.append(item)
         if result.correction:
             result.changes.append(f"+ {item.ref}: {spec.task} ({owner}, issue)")
-    for key, item in existing.items():
-        if key not in seen:
-            history(
-                item,
-                at=now,
-                actor=actor,
-                kind="status",
-                field_name="status",
-                old=item.status.value,
-                new=ItemStatus.CANCELLED.value,
-                source=source,
-            )
-            item.status = ItemStatus.CANCELLED
-            item.updated_at = now
-            result.changes.append(f"- {item.ref}: {item.description} (dropped)")
+    result.changes += cancel_dropped(existing, seen, now=now, actor=actor, source=source)
     session.flush()
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from mailflow.domain.directory import Directory
 from mailflow.domain.minutes import ActionSpec, MinutesDoc, NextMeetingSpec, Problem
 from mailflow.services.issue_items import ISSUE, issue_entries, sync_issues
-from mailflow.services.item_history import history
+from mailflow.services.item_history import cancel_dropped, history
 from mailflow.services.projects import place_item
 from mailflow.tracker import item_repo, minutes_repo
 from mailflow.tracker.models import (
@@ -243,21 +243,7 @@ def _sync_items(
                 result.changes.append(f"~ {item.ref}: {name} {old} → {new}")
         item.minutes_id = minutes.id
         item.updated_at = now
-    for key, item in existing.items():
-        if key not in seen:
-            history(
-                item,
-                at=now,
-                actor=actor,
-                kind="status",
-                field_name="status",
-                old=item.status.value,
-                new=ItemStatus.CANCELLED.value,
-                source=source,
-            )
-            item.status = ItemStatus.CANCELLED
-            item.updated_at = now
-            result.changes.append(f"- {item.ref}: {item.description} (dropped)")
+    result.changes += cancel_dropped(existing, seen, now=now, actor=actor, source=source)
     session.flush()
 
 
